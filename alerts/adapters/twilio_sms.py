@@ -1,0 +1,72 @@
+"""Twilio behind the `SmsSender` port, pointed at real Twilio or the local sandbox."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from alerts.services.ports import SmsSendError
+from alerts.settings import Settings
+
+TWILIO_API_ORIGIN = "https://api.twilio.com"
+_TIMEOUT_S = 10.0
+
+
+class SandboxHttpClient(TwilioHttpClient):  # type: ignore[misc]
+    """Sends the SDK's requests to the sandbox instead of api.twilio.com.
+
+    Only the origin changes: paths, auth and payloads are exactly what the SDK
+    would send to Twilio, so the code under test is the production code.
+    """
+
+    def __init__(self, api_base: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.api_base = api_base.rstrip("/")
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        if url.startswith(TWILIO_API_ORIGIN):
+            url = self.api_base + url[len(TWILIO_API_ORIGIN) :]
+        return super().request(method, url, *args, **kwargs)
+
+
+def build_twilio_client(settings: Settings) -> Client:
+    account_sid, auth_token = settings.require_twilio()
+    http_client: TwilioHttpClient
+    if settings.twilio_api_base:
+        http_client = SandboxHttpClient(settings.twilio_api_base, timeout=_TIMEOUT_S)
+    else:
+        http_client = TwilioHttpClient(timeout=_TIMEOUT_S)
+    # The SDK logs request parameters, recipients included, at DEBUG and INFO.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+    return Client(account_sid, auth_token, http_client=http_client)
+
+
+class TwilioSmsSender:
+    def __init__(self, client: Client, from_number: str) -> None:
+        self._client = client
+        self._from = from_number
+
+    def send(self, to: str, body: str, status_callback: str | None) -> str:
+        kwargs: dict[str, Any] = {"to": to, "from_": self._from, "body": body}
+        if status_callback:
+            kwargs["status_callback"] = status_callback
+        try:
+            message = self._client.messages.create(**kwargs)
+        except TwilioRestException as error:
+            # Twilio's own message may quote the recipient; keep only the codes.
+            retryable = error.status == 429 or error.status >= 500
+            raise SmsSendError(
+                f"Twilio refused the message: HTTP {error.status}, code {error.code}",
+                retryable=retryable,
+                code=error.code,
+            ) from None
+        except OSError as error:
+            raise SmsSendError(
+                f"Twilio unreachable: {type(error).__name__}", retryable=True
+            ) from None
+        return str(message.sid)

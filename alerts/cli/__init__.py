@@ -1,0 +1,21 @@
+"""The `alerts` command line."""
+
+from __future__ import annotations
+
+import click
+
+from alerts.cli.db import db
+from alerts.cli.events import events
+from alerts.cli.network import network
+from alerts.cli.processes import keys, scheduler, worker
+from alerts.cli.sandbox import sandbox
+from alerts.cli.up import up
+
+
+@click.group()
+def main() -> None:
+    """community-alerts: SMS alerts to tasked QRFs, with an auditable timeline."""
+
+
+for command in (db, events, network, keys, worker, scheduler, sandbox, up):
+    main.add_command(command)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import yaml
+
+from alerts.adapters.vault import PhoneVault
+from alerts.cli.common import load_settings
+from alerts.clock import SystemClock
+from alerts.db.session import make_engine, session_factory
+from alerts.domain.network_file import NetworkFile, NetworkFileError, parse_network
+from alerts.services.network import load_network
+
+
+@click.group()
+def network() -> None:
+    """The mission network: bases, units, places and registered senders."""
+
+
+def read_network_file(path: Path) -> NetworkFile:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"cannot read {path}: {error}") from None
+    try:
+        document = json.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        raise click.ClickException(f"{path} is not valid YAML/JSON: {error}") from None
+    try:
+        return parse_network(document)
+    except NetworkFileError as error:
+        lines = "\n".join(f"  - {problem}" for problem in error.problems)
+        raise click.ClickException(
+            f"{path}: {len(error.problems)} problem(s), nothing was loaded:\n{lines}"
+        ) from None
+
+
+@network.command("load")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def load(file: Path) -> None:
+    """Load (or update) the network from a YAML or JSON FILE. Safe to repeat."""
+    settings = load_settings()
+    parsed = read_network_file(file)
+    factory = session_factory(make_engine(settings.database_url))
+    vault = PhoneVault(settings.require_data_key())
+    summary = load_network(factory, vault, parsed, SystemClock().now())
+    for section in ("bases", "units", "places", "senders"):
+        click.echo(
+            f"{section:8} {summary.created[section]:4} new  {summary.updated[section]:4} updated"
+            f"  {summary.unchanged[section]:4} unchanged"
+        )
+    click.echo("network loaded" if summary.changed else "nothing changed")

@@ -1,0 +1,139 @@
+"""`alerts up`: the whole system on embedded defaults, for `make run`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from alerts.adapters.vault import PhoneVault, generate_key
+from alerts.cli.network import read_network_file
+from alerts.clock import SystemClock
+from alerts.db import migrate
+from alerts.db.session import make_engine, session_factory
+from alerts.services.network import load_network
+from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
+from alerts.supervisor import (
+    Stack,
+    StartError,
+    alerts_command,
+    gunicorn_command,
+    http_answers,
+    with_defaults,
+)
+from workers.runner import live_workers
+from workers.scheduler import scheduler_running
+
+DEV_DEFAULTS = {
+    "ALERTS_DATABASE_URL": "sqlite:///instance/alerts.db",
+    "ALERTS_PUBLIC_URL": "http://127.0.0.1:5000",
+    "TWILIO_API_BASE": "http://127.0.0.1:5025",
+    "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
+    "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,
+    "ALERTS_SMS_FROM": "+243810009999",
+}
+
+
+def dev_secrets(instance: Path) -> dict[str, str]:
+    """Keys for local use, made once and kept: numbers stored under a data key
+    can only be read with that same key."""
+    path = instance / "dev-secrets.env"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"ALERTS_SECRET_KEY={generate_key()}\nALERTS_DATA_KEY={generate_key()}\n",
+            encoding="utf-8",
+        )
+        path.chmod(0o600)
+    pairs = (line.split("=", 1) for line in path.read_text("utf-8").splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+@click.command()
+@click.option(
+    "--network",
+    "network_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("config/network.example.yaml"),
+    show_default=True,
+)
+@click.option("--web", "web_bind", default="127.0.0.1:5000", show_default=True)
+@click.option("--sandbox-port", default=5025, show_default=True)
+def up(network_file: Path, web_bind: str, sandbox_port: int) -> None:
+    """Start Redis (if none answers), the sandbox, web, worker and scheduler. Ctrl-C stops them."""
+    root = Path.cwd()
+    env = with_defaults(os.environ, DEV_DEFAULTS | dev_secrets(root / "instance"))
+    env.setdefault("ALERTS_REDIS_URL", "redis://127.0.0.1:6379/0")
+    stack = Stack(env=env, workdir=root)
+
+    def _stop(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        redis_url, started = stack.ensure_redis(env["ALERTS_REDIS_URL"])
+        env["ALERTS_REDIS_URL"] = redis_url
+        click.echo(f"redis      {redis_url}{' (private, started)' if started else ' (existing)'}")
+        settings = Settings.from_env(env)
+        migrate.upgrade(settings.database_url)
+        click.echo(f"database   {settings.database_url} (migrated)")
+        summary = load_network(
+            session_factory(make_engine(settings.database_url)),
+            PhoneVault(settings.require_data_key()),
+            read_network_file(network_file),
+            SystemClock().now(),
+        )
+        click.echo(f"network    {network_file} ({'loaded' if summary.changed else 'unchanged'})")
+
+        sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+        if http_answers(f"{sandbox_url}/_sandbox/health"):
+            click.echo(f"sandbox    {sandbox_url} (already running)")
+        else:
+            stack.start(
+                "sandbox",
+                alerts_command("sandbox", "--port", str(sandbox_port)),
+                ready=lambda: http_answers(f"{sandbox_url}/_sandbox/health"),
+            )
+            click.echo(f"sandbox    {sandbox_url}")
+        web_url = f"http://{web_bind}"
+        if http_answers(f"{web_url}/healthz"):
+            click.echo(f"web        {web_url} (already running)")
+        else:
+            stack.start(
+                "web",
+                gunicorn_command(web_bind, root / "config" / "gunicorn.conf.py"),
+                ready=lambda: http_answers(f"{web_url}/healthz"),
+            )
+            click.echo(f"web        {web_url}")
+        if live_workers(redis_url):
+            click.echo("worker     (already running)")
+        else:
+            stack.start("worker", alerts_command("worker", "--with-scheduler"))
+            click.echo("worker     started, with RQ scheduler")
+        if scheduler_running(redis_url):
+            click.echo("scheduler  (already running)")
+        else:
+            stack.start("scheduler", alerts_command("scheduler"))
+            click.echo("scheduler  started")
+        click.echo(
+            "\nReady. Try:  alerts sandbox send --from +243970000001 'Attaque -1.2167, 29.45'\n"
+            "Ctrl-C stops what was started here, and nothing else."
+        )
+        while True:
+            for child in stack.children:
+                if child.process.poll() is not None:
+                    raise StartError(f"{child.name} stopped (exit {child.process.returncode})")
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        click.echo("\nstopping...")
+    except StartError as error:
+        click.echo(f"error: {error}", err=True)
+        stack.stop()
+        raise SystemExit(1) from None
+    finally:
+        stack.stop()
+    click.echo("stopped")

@@ -1,0 +1,71 @@
+"""Reports (one per alert), the incidents they make up, and unit taskings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from alerts.db.models.base import Model
+from alerts.db.types import JSONDocument, UTCDateTime
+
+
+class Incident(Model):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(12), unique=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    threat: Mapped[str] = mapped_column(String(32), default="unknown")
+    severity: Mapped[int] = mapped_column(Integer, default=1)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    radius_m: Mapped[float | None] = mapped_column(Float)
+    place_name: Mapped[str | None] = mapped_column(String(200))
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("bases.id"))
+    first_report_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_report_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    route: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+
+    reports: Mapped[list[Report]] = relationship(back_populates="incident")
+
+
+class Report(Model):
+    """One alert from one source, located; many reports can make one incident."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"), unique=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("senders.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    threat: Mapped[str] = mapped_column(String(32), default="unknown")
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    radius_m: Mapped[float | None] = mapped_column(Float)
+    location_method: Mapped[str] = mapped_column(String(32))
+    location_confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    place_name: Mapped[str | None] = mapped_column(String(200))
+    matched_text: Mapped[str | None] = mapped_column(Text)
+
+    incident: Mapped[Incident | None] = relationship(back_populates="reports")
+
+
+class Tasking(Model):
+    """An order to one unit to respond to one incident."""
+
+    __tablename__ = "taskings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    decision: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason_text: Mapped[str | None] = mapped_column(Text)

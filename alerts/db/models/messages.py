@@ -1,0 +1,82 @@
+"""SMS in and out, and the outbox that hands work to the queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from alerts.db.models.base import Model
+from alerts.db.types import UTCDateTime
+
+
+class InboundMessage(Model):
+    """An SMS exactly as it arrived. Nothing here is ever edited."""
+
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    ref: Mapped[str] = mapped_column(String(12), unique=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("senders.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    num_segments: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16), default="sms")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Processing state, not content: what the worker made of it, and when.
+    handled_as: Mapped[str | None] = mapped_column(String(16))
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboundMessage(Model):
+    """An SMS we send: a tasking, a reply, a help text."""
+
+    __tablename__ = "outbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("senders.id"), index=True)
+    tasking_id: Mapped[int | None] = mapped_column(ForeignKey("taskings.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Outbox(Model):
+    """Work to enqueue once its transaction has committed.
+
+    Written in the same transaction as the data it refers to, so a job can
+    never be lost to a Redis outage, nor run before its data exists.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(64))
+    ref_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    relayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class DeliveryReceipt(Model):
+    """A status callback exactly as received, kept even before its sid is known.
+
+    A carrier can report "sent" before the API call that created the message
+    has returned its sid to us; such receipts are applied once the sid is stored.
+    """
+
+    __tablename__ = "delivery_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_sid: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,86 @@
+"""The mission network: bases, units, places, and the people who send SMS."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, Float, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from alerts.db.models.base import Model
+from alerts.db.types import JSONDocument, UTCDateTime
+
+
+class OperatingBase(Model):
+    """A mission base (permanent, or a temporary TOB/COB that opens and closes)."""
+
+    __tablename__ = "bases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    mission: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    kind: Mapped[str] = mapped_column(String(16))
+    opened: Mapped[date | None] = mapped_column(Date)
+    closed: Mapped[date | None] = mapped_column(Date)
+    aor: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+
+    units: Mapped[list[Unit]] = relationship(back_populates="base")
+
+
+class Unit(Model):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    callsign: Mapped[str] = mapped_column(String(64), unique=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("bases.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    notice_to_move_min: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    base: Mapped[OperatingBase] = relationship(back_populates="units")
+    phones: Mapped[list[Sender]] = relationship(
+        back_populates="unit", order_by="Sender.duty_rank", foreign_keys="Sender.unit_id"
+    )
+
+
+class Place(Model):
+    __tablename__ = "places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    alt_names: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    admin: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(32), default="network")
+
+
+class Sender(Model):
+    """A phone the system knows: an informant, a CLA, a unit or base duty phone.
+
+    The number is stored only encrypted; `number_hash` is a keyed hash used to
+    recognise the number on arrival without decrypting anything. Everyone is
+    shown by `pseudonym`.
+    """
+
+    __tablename__ = "senders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(32), unique=True)
+    number_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    number_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16), index=True)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("bases.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    duty_rank: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(8))
+    registered: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    place: Mapped[Place | None] = relationship()
+    base: Mapped[OperatingBase | None] = relationship()
+    unit: Mapped[Unit | None] = relationship(back_populates="phones", foreign_keys=[unit_id])

@@ -1,0 +1,68 @@
+"""Engines, sessions and write transactions for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.orm import Session, sessionmaker
+
+# Any constant works; it only has to be the same in every process.
+LEDGER_LOCK_KEY = 7_215_001
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine tuned for this system's writers: web, workers and scheduler at once."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        _serialise_sqlite_writers(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _serialise_sqlite_writers(engine: Engine) -> None:
+    """SQLite allows one writer. Taking the write lock at BEGIN (IMMEDIATE) makes
+    concurrent writers queue on busy_timeout instead of failing mid-transaction
+    with "database is locked" when they upgrade a read lock."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let us issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def lock_ledger(session: Session) -> None:
+    """Serialise writers that extend the event chain.
+
+    Taken at the start of every write transaction, before any row lock, so
+    the order of locks is the same everywhere and writers cannot deadlock.
+    On SQLite, BEGIN IMMEDIATE already serialises every writer.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK_KEY})
+
+
+@contextmanager
+def write_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work that may append events: commits on success, rolls back on error."""
+    with factory() as session, session.begin():
+        lock_ledger(session)
+        yield session

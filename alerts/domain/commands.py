@@ -1,0 +1,52 @@
+"""Replies a unit sends back about a tasking: ACK, NO, DEP, ARR, DONE.
+
+Typed on basic phones under stress, so matching is case-insensitive and
+tolerant of extra spaces, a missing space after the verb, and punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+CommandVerb = Literal["ACK", "NO", "DEP", "ARR", "DONE"]
+
+_VERBS: dict[str, CommandVerb] = {
+    "ACK": "ACK",
+    "NO": "NO",
+    "DEP": "DEP",
+    "ARR": "ARR",
+    "DONE": "DONE",
+}
+_COMMAND = re.compile(
+    r"^\s*(?P<verb>ACK|NO|DEP|ARR|DONE)\b[\s:.,#-]*(?:REF\b[\s:.#-]*)?"
+    r"(?P<ref>[A-Z0-9]{3,12})?\b[\s:.,-]*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class UnitCommand:
+    verb: CommandVerb
+    ref: str | None
+    reason: str
+
+
+def parse_command(text: str) -> UnitCommand | None:
+    """The command in a unit's reply, or None when it is not a command at all."""
+    match = _COMMAND.match(text or "")
+    if match is None:
+        return None
+    verb = _VERBS[match.group("verb").upper()]
+    ref = match.group("ref")
+    return UnitCommand(
+        verb=verb,
+        ref=ref.upper() if ref else None,
+        reason=match.group("rest").strip(),
+    )
+
+
+def looks_like_command(text: str) -> bool:
+    """True for anything starting with a command word, even a malformed one."""
+    return re.match(r"^\s*(ACK|NO|DEP|ARR|DONE)\b", text or "", re.IGNORECASE) is not None

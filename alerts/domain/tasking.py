@@ -1,0 +1,56 @@
+"""The life of a tasking, driven by the unit's replies.
+
+Replies arrive out of order on real networks: a unit that departs without
+having sent ACK has plainly acknowledged, so DEP is accepted from a pending
+tasking. What is never accepted is going backwards, or acting on a tasking
+that was declined or finished.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from alerts.domain.commands import CommandVerb
+
+TaskingStatus = Literal[
+    "pending", "acknowledged", "declined", "departed", "arrived", "done", "cancelled"
+]
+
+OPEN_STATUSES: frozenset[str] = frozenset({"pending", "acknowledged", "departed", "arrived"})
+
+_ORDER: dict[str, int] = {"pending": 0, "acknowledged": 1, "departed": 2, "arrived": 3, "done": 4}
+_TARGET: dict[CommandVerb, TaskingStatus] = {
+    "ACK": "acknowledged",
+    "DEP": "departed",
+    "ARR": "arrived",
+    "DONE": "done",
+}
+EVENT_KIND: dict[CommandVerb, str] = {
+    "ACK": "tasking.acknowledged",
+    "NO": "tasking.declined",
+    "DEP": "tasking.departed",
+    "ARR": "tasking.arrived",
+    "DONE": "tasking.completed",
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    accepted: bool
+    status: str
+    note: str
+
+
+def apply_command(status: str, verb: CommandVerb) -> Transition:
+    """What a unit's reply does to a tasking in `status`."""
+    if status not in OPEN_STATUSES:
+        return Transition(False, status, f"tasking is already {status}")
+    if verb == "NO":
+        if status in {"departed", "arrived"}:
+            return Transition(False, status, f"unit has already {status}")
+        return Transition(True, "declined", "declined")
+    target = _TARGET[verb]
+    if _ORDER[target] <= _ORDER[status]:
+        return Transition(False, status, f"tasking is already {status}")
+    return Transition(True, target, target)

@@ -1,0 +1,113 @@
+"""Every SMS the system writes, in the recipient's language.
+
+Texts stay in GSM-7 where the language allows it (no accents that force
+UCS-2 and halve the segment), and the reference always reads `REF <ref>` so a
+unit can answer `ACK <ref>` whatever its language.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+SUPPORTED_LANGUAGES = ("fr", "en", "sw", "ln")
+
+_RECEIVED = {
+    "fr": "Alerte recue. REF {ref}. Merci.",
+    "en": "Alert received. REF {ref}. Thank you.",
+    "sw": "Tahadhari imepokelewa. REF {ref}. Asante.",
+    "ln": "Likebisi ekomi. REF {ref}. Matondo.",
+}
+_TASKING = {
+    "fr": "TACHE REF {ref}: {threat} a {place}, signale {time} UTC. "
+    "Repondre ACK {ref}, ou NO {ref} motif.",
+    "en": "TASKING REF {ref}: {threat} at {place}, reported {time} UTC. "
+    "Reply ACK {ref}, or NO {ref} reason.",
+    "sw": "KAZI REF {ref}: {threat} huko {place}, iliripotiwa {time} UTC. "
+    "Jibu ACK {ref}, au NO {ref} sababu.",
+    "ln": "MOSALA REF {ref}: {threat} na {place}, eyebisami {time} UTC. "
+    "Zongisa ACK {ref}, to NO {ref} ntina.",
+}
+_COMMAND_OK = {
+    "fr": "REF {ref}: {verb} enregistre a {time} UTC.",
+    "en": "REF {ref}: {verb} recorded at {time} UTC.",
+    "sw": "REF {ref}: {verb} imerekodiwa saa {time} UTC.",
+    "ln": "REF {ref}: {verb} ekomami na {time} UTC.",
+}
+_COMMAND_REFUSED = {
+    "fr": "REF {ref}: {verb} non pris en compte, {note}.",
+    "en": "REF {ref}: {verb} not recorded, {note}.",
+    "sw": "REF {ref}: {verb} haikurekodiwa, {note}.",
+    "ln": "REF {ref}: {verb} ekomami te, {note}.",
+}
+_HELP = {
+    "fr": "Commande non comprise. Envoyer ACK, NO, DEP, ARR ou DONE suivi de la REF, "
+    "ex: ACK {example}. Pour NO ajouter le motif.",
+    "en": "Command not understood. Send ACK, NO, DEP, ARR or DONE then the REF, "
+    "e.g. ACK {example}. For NO add the reason.",
+    "sw": "Amri haikueleweka. Tuma ACK, NO, DEP, ARR au DONE kisha REF, "
+    "mfano ACK {example}. Kwa NO ongeza sababu.",
+    "ln": "Mitindo eyebani te. Tinda ACK, NO, DEP, ARR to DONE na REF, "
+    "ndakisa ACK {example}. Mpo na NO bakisa ntina.",
+}
+_UNKNOWN_REF = {
+    "fr": "REF {ref} inconnue pour votre unite. Verifier la REF du message de tache.",
+    "en": "REF {ref} is not a tasking of your unit. Check the REF in the tasking SMS.",
+    "sw": "REF {ref} si kazi ya kikosi chako. Angalia REF kwenye ujumbe wa kazi.",
+    "ln": "REF {ref} ezali mosala ya etuluku na bino te. Tala REF na mesaje ya mosala.",
+}
+THREAT_LABELS = {
+    "fr": {"unknown": "alerte", "attack": "attaque"},
+    "en": {"unknown": "alert", "attack": "attack"},
+    "sw": {"unknown": "tahadhari", "attack": "shambulio"},
+    "ln": {"unknown": "likebisi", "attack": "bobundisi"},
+}
+UNKNOWN_PLACE = {
+    "fr": "lieu inconnu",
+    "en": "unknown place",
+    "sw": "mahali pasipojulikana",
+    "ln": "esika eyebani te",
+}
+
+
+def language_or_default(language: str | None, default: str = "fr") -> str:
+    if language in SUPPORTED_LANGUAGES:
+        return language
+    return default if default in SUPPORTED_LANGUAGES else "en"
+
+
+def _hhmm(moment: datetime) -> str:
+    return moment.strftime("%d/%m %H:%M")
+
+
+def received_reply(language: str, ref: str) -> str:
+    return _RECEIVED[language_or_default(language)].format(ref=ref)
+
+
+def tasking_message(
+    language: str, ref: str, threat: str, place: str | None, reported_at: datetime
+) -> str:
+    """The tasking order: the place, the threat and the time, never who reported it."""
+    lang = language_or_default(language)
+    labels = THREAT_LABELS[lang]
+    return _TASKING[lang].format(
+        ref=ref,
+        threat=labels.get(threat, threat),
+        place=place or UNKNOWN_PLACE[lang],
+        time=_hhmm(reported_at),
+    )
+
+
+def command_recorded(language: str, ref: str, verb: str, at: datetime) -> str:
+    return _COMMAND_OK[language_or_default(language)].format(ref=ref, verb=verb, time=_hhmm(at))
+
+
+def command_refused(language: str, ref: str, verb: str, note: str) -> str:
+    return _COMMAND_REFUSED[language_or_default(language)].format(ref=ref, verb=verb, note=note)
+
+
+def command_help(language: str, example_ref: str = "AB3C7") -> str:
+    return _HELP[language_or_default(language)].format(example=example_ref)
+
+
+def unknown_ref(language: str, ref: str) -> str:
+    return _UNKNOWN_REF[language_or_default(language)].format(ref=ref)

@@ -1,0 +1,24 @@
+"""What services need from outside, gathered once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.adapters.vault import PhoneVault
+from alerts.clock import Clock
+from alerts.services.ports import SmsSender
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    factory: sessionmaker[Session]
+    vault: PhoneVault
+    clock: Clock
+    sms: SmsSender
+    status_callback_url: str | None
+    same_sender_window: timedelta = timedelta(minutes=30)
+    default_language: str = "fr"
+    unit_language: str = "en"

@@ -1,0 +1,104 @@
+"""Taking an SMS in: store it verbatim, once, and queue it for processing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.adapters.vault import PhoneVault
+from alerts.db.models import InboundMessage, Outbox, Sender
+from alerts.db.session import write_transaction
+from alerts.domain import phones
+from alerts.services import ledger
+from alerts.services.ledger import Subject
+from alerts.services.references import unused_ref
+from alerts.services.senders import find_or_create_sender
+
+PROCESS_MESSAGE = "process_message"
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    provider_sid: str
+    from_number: str
+    body: str
+    num_segments: int | None = None
+    channel: str = "sms"
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    message_id: int
+    ref: str
+    language: str | None
+    sender_role: str
+    duplicate: bool
+
+
+def receive(
+    factory: sessionmaker[Session], vault: PhoneVault, sms: InboundSms, now: datetime
+) -> IntakeResult:
+    """Store one inbound SMS and its outbox row in one transaction.
+
+    Idempotent on the provider's sid: a carrier retry, or five identical posts
+    racing each other, give one message and one job, and each caller gets the
+    same reference back.
+    """
+    try:
+        with write_transaction(factory) as session:
+            return _store(session, vault, sms, now)
+    except IntegrityError:
+        with factory() as session:
+            existing = session.scalars(
+                select(InboundMessage).where(InboundMessage.provider_sid == sms.provider_sid)
+            ).first()
+            if existing is None:
+                raise
+            sender = existing_sender(session, existing)
+            return IntakeResult(existing.id, existing.ref, sender[0], sender[1], duplicate=True)
+
+
+def existing_sender(session: Session, message: InboundMessage) -> tuple[str | None, str]:
+    sender = session.get(Sender, message.sender_id)
+    return (sender.language, sender.role) if sender else (None, "unregistered")
+
+
+def _store(session: Session, vault: PhoneVault, sms: InboundSms, now: datetime) -> IntakeResult:
+    duplicate = session.scalars(
+        select(InboundMessage).where(InboundMessage.provider_sid == sms.provider_sid)
+    ).first()
+    if duplicate is not None:
+        language, role = existing_sender(session, duplicate)
+        return IntakeResult(duplicate.id, duplicate.ref, language, role, duplicate=True)
+
+    sender = find_or_create_sender(session, vault, phones.normalise(sms.from_number), now)
+    message = InboundMessage(
+        provider_sid=sms.provider_sid,
+        ref=unused_ref(session, InboundMessage.ref),
+        sender_id=sender.id,
+        body=sms.body,
+        num_segments=sms.num_segments,
+        channel=sms.channel,
+        received_at=now,
+    )
+    session.add(message)
+    session.flush()
+    session.add(Outbox(job=PROCESS_MESSAGE, ref_id=message.id, created_at=now, attempts=0))
+    ledger.record(
+        session,
+        now,
+        "message.received",
+        Subject("message", message.id),
+        {
+            "ref": message.ref,
+            "channel": sms.channel,
+            "sender": sender.pseudonym,
+            "provider_sid": sms.provider_sid,
+            "chars": len(sms.body),
+        },
+    )
+    return IntakeResult(message.id, message.ref, sender.language, sender.role, duplicate=False)

@@ -1,0 +1,127 @@
+"""Appending to and checking the hash-chained event log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from alerts.db.models import Event, Report
+from alerts.db.types import json_safe
+from alerts.domain.ledger import GENESIS_HASH, ChainBreak, ChainedEvent, event_hash, verify_chain
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Subject:
+    type: str
+    id: int | None
+
+
+def record(
+    session: Session,
+    now: datetime,
+    kind: str,
+    subject: Subject,
+    data: dict[str, Any] | None = None,
+    *,
+    actor: str = SYSTEM,
+    incident_id: int | None = None,
+) -> Event:
+    """Append one event. Call inside `write_transaction`, which holds the ledger lock.
+
+    Times never run backwards in the chain: if a clock is behind the head
+    (another process, a skewed host), the event takes the head's time, and the
+    skew is kept in the data so nothing is hidden.
+    """
+    head = session.scalars(select(Event).order_by(Event.seq.desc()).limit(1)).first()
+    payload = json_safe(data or {})
+    occurred_at = now
+    if head is not None and head.occurred_at > now:
+        payload["clock_behind_us"] = int((head.occurred_at - now).total_seconds() * 1e6)
+        occurred_at = head.occurred_at
+    seq = 1 if head is None else head.seq + 1
+    prev = GENESIS_HASH if head is None else head.hash
+    event = Event(
+        seq=seq,
+        occurred_at=occurred_at,
+        actor=actor,
+        kind=kind,
+        subject_type=subject.type,
+        subject_id=subject.id,
+        incident_id=incident_id,
+        data=payload,
+        prev_hash=prev,
+        hash=event_hash(
+            prev_hash=prev,
+            seq=seq,
+            occurred_at=occurred_at,
+            actor=actor,
+            kind=kind,
+            subject_type=subject.type,
+            subject_id=subject.id,
+            incident_id=incident_id,
+            data=payload,
+        ),
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _chained(session: Session, batch: int = 5000) -> Iterator[ChainedEvent]:
+    last_seq = 0
+    while True:
+        rows = session.scalars(
+            select(Event).where(Event.seq > last_seq).order_by(Event.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield ChainedEvent(
+                seq=row.seq,
+                occurred_at=row.occurred_at,
+                actor=row.actor,
+                kind=row.kind,
+                subject_type=row.subject_type,
+                subject_id=row.subject_id,
+                incident_id=row.incident_id,
+                data=row.data,
+                prev_hash=row.prev_hash,
+                hash=row.hash,
+            )
+        last_seq = rows[-1].seq
+        session.expunge_all()
+
+
+def verify(session: Session) -> tuple[int, ChainBreak | None]:
+    """Check the whole chain, streaming it in batches so memory stays flat."""
+    return verify_chain(_chained(session))
+
+
+def incident_timeline(session: Session, incident_id: int) -> list[Event]:
+    """Every event about an incident, including those of its reports' messages
+    from before the incident existed."""
+    reports = session.execute(
+        select(Report.id, Report.message_id).where(Report.incident_id == incident_id)
+    ).all()
+    report_ids = [r.id for r in reports]
+    message_ids = [r.message_id for r in reports]
+    return list(
+        session.scalars(
+            select(Event)
+            .where(
+                or_(
+                    Event.incident_id == incident_id,
+                    (Event.subject_type == "report") & Event.subject_id.in_(report_ids),
+                    (Event.subject_type == "message") & Event.subject_id.in_(message_ids),
+                )
+            )
+            .order_by(Event.seq)
+        )
+    )

@@ -1,0 +1,204 @@
+"""What a worker does with one inbound message.
+
+A unit's reply updates its tasking. Anything else is an alert: it becomes a
+report, is located, joins or opens an incident, and a new incident is routed
+and its QRF tasked. One transaction, so a crash leaves nothing half-done and
+the job can simply run again; each stage still writes its own timed event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alerts.db.models import InboundMessage, Incident, Place, Report, Sender
+from alerts.db.session import write_transaction
+from alerts.domain.geo import Location, Point
+from alerts.domain.locating import SenderPlace, locate
+from alerts.services import ledger, replies
+from alerts.services.context import ServiceContext
+from alerts.services.dispatch import route_incident, task_unit
+from alerts.services.ledger import Subject
+from alerts.services.references import unused_ref
+
+UNIT_ROLES = frozenset({"unit"})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    message_id: int
+    handled_as: str
+    report_id: int | None = None
+    incident_id: int | None = None
+    tasking_id: int | None = None
+    already_done: bool = False
+
+
+def process_message(ctx: ServiceContext, message_id: int) -> Outcome:
+    with write_transaction(ctx.factory) as session:
+        message = session.get(InboundMessage, message_id)
+        if message is None:
+            raise LookupError(f"no inbound message {message_id}")
+        if message.handled_as is not None:
+            return _previous_outcome(session, message)
+        sender = session.get(Sender, message.sender_id)
+        assert sender is not None
+        if sender.role in UNIT_ROLES:
+            replies.handle_unit_reply(session, ctx, message, sender)
+            _mark(message, "unit_reply", ctx.clock.now())
+            return Outcome(message.id, "unit_reply")
+        return _process_alert(session, ctx, message, sender)
+
+
+def _mark(message: InboundMessage, handled_as: str, now: datetime) -> None:
+    message.handled_as = handled_as
+    message.handled_at = now
+
+
+def _previous_outcome(session: Session, message: InboundMessage) -> Outcome:
+    report = session.scalars(select(Report).where(Report.message_id == message.id)).first()
+    return Outcome(
+        message.id,
+        message.handled_as or "",
+        report_id=report.id if report else None,
+        incident_id=report.incident_id if report else None,
+        already_done=True,
+    )
+
+
+def _sender_place(session: Session, sender: Sender) -> SenderPlace | None:
+    if sender.place_id is None:
+        return None
+    place = session.get(Place, sender.place_id)
+    if place is None:
+        return None
+    return SenderPlace(place.name, Point(place.lat, place.lon))
+
+
+def _process_alert(
+    session: Session, ctx: ServiceContext, message: InboundMessage, sender: Sender
+) -> Outcome:
+    location = locate(message.body, _sender_place(session, sender))
+    now = ctx.clock.now()
+    report = Report(
+        message_id=message.id,
+        sender_id=sender.id,
+        text=message.body,
+        received_at=message.received_at,
+        lat=location.point.lat if location.point else None,
+        lon=location.point.lon if location.point else None,
+        radius_m=location.radius_m,
+        location_method=location.method,
+        location_confidence=location.confidence,
+        place_name=location.place_name,
+        matched_text=location.matched_text,
+    )
+    session.add(report)
+    session.flush()
+    ledger.record(
+        session,
+        now,
+        "alert.located" if location.located else "alert.unlocated",
+        Subject("report", report.id),
+        {
+            "message_id": message.id,
+            "method": location.method,
+            "lat": report.lat,
+            "lon": report.lon,
+            "radius_m": location.radius_m,
+            "confidence": location.confidence,
+            "place": location.place_name,
+        },
+    )
+    _mark(message, "alert", now)
+
+    incident = _open_incident_of_sender(session, ctx, sender, message.received_at)
+    if incident is not None:
+        _attach(session, ctx, incident, report)
+        return Outcome(message.id, "alert", report.id, incident.id)
+
+    incident = _open_incident(session, ctx, report, location)
+    if not location.located:
+        return Outcome(message.id, "alert", report.id, incident.id)
+    decision = route_incident(session, ctx, incident)
+    tasking = None
+    if decision.unit_id is not None:
+        tasking = task_unit(session, ctx, incident, decision.unit_id, decision.as_record())
+    return Outcome(message.id, "alert", report.id, incident.id, tasking.id if tasking else None)
+
+
+def _open_incident_of_sender(
+    session: Session, ctx: ServiceContext, sender: Sender, received_at: datetime
+) -> Incident | None:
+    """The sender's own recent incident, if they are repeating themselves.
+
+    Correlating different senders' reports is a separate, later stage; this
+    only stops one anxious informant's repeats from opening many incidents.
+    """
+    since = received_at - ctx.same_sender_window
+    return session.scalars(
+        select(Incident)
+        .join(Report, Report.incident_id == Incident.id)
+        .where(
+            Report.sender_id == sender.id,
+            Report.received_at >= since,
+            Incident.status != "closed",
+        )
+        .order_by(Report.received_at.desc())
+        .limit(1)
+    ).first()
+
+
+def _attach(session: Session, ctx: ServiceContext, incident: Incident, report: Report) -> None:
+    report.incident_id = incident.id
+    incident.last_report_at = max(incident.last_report_at, report.received_at)
+    ledger.record(
+        session,
+        ctx.clock.now(),
+        "incident.report_attached",
+        Subject("incident", incident.id),
+        {"report_id": report.id, "reason": "same-sender-repeat"},
+        incident_id=incident.id,
+    )
+
+
+def _open_incident(
+    session: Session, ctx: ServiceContext, report: Report, location: Location
+) -> Incident:
+    now = ctx.clock.now()
+    place_name = location.place_name
+    if place_name is None and location.point is not None:
+        place_name = f"{location.point.lat:.4f},{location.point.lon:.4f}"
+    incident = Incident(
+        ref=unused_ref(session, Incident.ref),
+        status="open" if location.located else "triage",
+        threat=report.threat,
+        severity=1,
+        lat=report.lat,
+        lon=report.lon,
+        radius_m=report.radius_m,
+        place_name=place_name,
+        first_report_at=report.received_at,
+        last_report_at=report.received_at,
+        opened_at=now,
+    )
+    session.add(incident)
+    session.flush()
+    report.incident_id = incident.id
+    ledger.record(
+        session,
+        now,
+        "incident.opened",
+        Subject("incident", incident.id),
+        {
+            "ref": incident.ref,
+            "report_id": report.id,
+            "status": incident.status,
+            "triage_reason": None if location.located else "unlocated",
+        },
+        incident_id=incident.id,
+    )
+    return incident

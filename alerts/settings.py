@@ -1,0 +1,152 @@
+"""Every setting the system reads, in one place.
+
+Settings are read once, explicitly, by the app factory, the worker start-up or
+a CLI command: never at import time. The README's settings table mirrors
+`SETTINGS_HELP` below.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed. The message says which and how to fix it."""
+
+
+# Twilio's test-credential shape: "AC" plus 32 hex digits. Used only with the sandbox.
+SANDBOX_ACCOUNT_SID = "AC" + "0" * 32
+SANDBOX_AUTH_TOKEN = "sandbox-auth-token"
+
+SETTINGS_HELP: dict[str, str] = {
+    "ALERTS_DATABASE_URL": "SQLAlchemy URL of the database (SQLite file or PostgreSQL).",
+    "ALERTS_REDIS_URL": "Redis URL for the RQ queues.",
+    "ALERTS_PUBLIC_URL": "External base URL Twilio calls and signs, e.g. https://alerts.example.org.",
+    "TWILIO_ACCOUNT_SID": "Twilio account SID.",
+    "TWILIO_AUTH_TOKEN": "Twilio auth token: signs webhooks and authenticates API calls.",
+    "TWILIO_API_BASE": "Unset: real Twilio. A URL: the local Twilio sandbox at that address.",
+    "ALERTS_SMS_FROM": "The alert number (E.164) outgoing SMS are sent from.",
+    "ALERTS_SECRET_KEY": "Flask session signing key. Required by the web app.",
+    "ALERTS_DATA_KEY": "Secret that encrypts informant numbers and keys their lookup hash. "
+    "Losing it makes stored numbers unreadable.",
+    "ALERTS_SMS_AUTO_REPLY": "Reply to informants with a reference (1) or stay silent (0).",
+    "ALERTS_DEFAULT_LANGUAGE": "Language for unregistered senders (fr, en, sw, ln).",
+    "ALERTS_SAME_SENDER_WINDOW_S": "A sender's repeat within this many seconds joins their "
+    "open incident.",
+    "ALERTS_MAX_REQUEST_BYTES": "Larger webhook posts are refused with 413.",
+    "ALERTS_LOG_LEVEL": "Python log level name.",
+}
+
+
+def _bool(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (got {value!r})")
+
+
+def _int(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number (got {value!r})") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///instance/alerts.db"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    public_url: str = "http://127.0.0.1:5000"
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_api_base: str | None = None
+    sms_from: str = "+15005550006"
+    secret_key: str | None = None
+    data_key: str | None = None
+    sms_auto_reply: bool = True
+    default_language: str = "fr"
+    same_sender_window: timedelta = timedelta(minutes=30)
+    max_request_bytes: int = 64 * 1024
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from environment variables; absent ones keep their defaults."""
+        values: dict[str, object] = {}
+
+        def text(name: str, field: str) -> None:
+            if env.get(name):
+                values[field] = env[name].strip()
+
+        text("ALERTS_DATABASE_URL", "database_url")
+        text("ALERTS_REDIS_URL", "redis_url")
+        text("ALERTS_PUBLIC_URL", "public_url")
+        text("TWILIO_ACCOUNT_SID", "twilio_account_sid")
+        text("TWILIO_AUTH_TOKEN", "twilio_auth_token")
+        text("TWILIO_API_BASE", "twilio_api_base")
+        text("ALERTS_SMS_FROM", "sms_from")
+        text("ALERTS_SECRET_KEY", "secret_key")
+        text("ALERTS_DATA_KEY", "data_key")
+        text("ALERTS_DEFAULT_LANGUAGE", "default_language")
+        text("ALERTS_LOG_LEVEL", "log_level")
+        if env.get("ALERTS_SMS_AUTO_REPLY"):
+            values["sms_auto_reply"] = _bool(env["ALERTS_SMS_AUTO_REPLY"], "ALERTS_SMS_AUTO_REPLY")
+        if env.get("ALERTS_SAME_SENDER_WINDOW_S"):
+            seconds = _int(env["ALERTS_SAME_SENDER_WINDOW_S"], "ALERTS_SAME_SENDER_WINDOW_S")
+            values["same_sender_window"] = timedelta(seconds=seconds)
+        if env.get("ALERTS_MAX_REQUEST_BYTES"):
+            values["max_request_bytes"] = _int(
+                env["ALERTS_MAX_REQUEST_BYTES"], "ALERTS_MAX_REQUEST_BYTES"
+            )
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if not self.public_url.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"ALERTS_PUBLIC_URL must start with http:// or https:// (got {self.public_url!r})"
+            )
+        if self.twilio_api_base is not None and not self.twilio_api_base.startswith(
+            ("http://", "https://")
+        ):
+            raise SettingsError("TWILIO_API_BASE must be a URL such as http://127.0.0.1:5025")
+
+    def replace(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def uses_sandbox(self) -> bool:
+        return self.twilio_api_base is not None
+
+    def require_data_key(self) -> str:
+        if not self.data_key:
+            raise SettingsError(
+                "ALERTS_DATA_KEY is not set. Generate one with `alerts keys generate` and keep "
+                "it safe: informant numbers stored under it cannot be read without it."
+            )
+        return self.data_key
+
+    def require_secret_key(self) -> str:
+        if not self.secret_key:
+            raise SettingsError(
+                "ALERTS_SECRET_KEY is not set. Generate one with `alerts keys generate`."
+            )
+        return self.secret_key
+
+    def require_twilio(self) -> tuple[str, str]:
+        if not self.twilio_account_sid or not self.twilio_auth_token:
+            raise SettingsError(
+                "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set. For the local sandbox, "
+                "also set TWILIO_API_BASE=http://127.0.0.1:5025."
+            )
+        return self.twilio_account_sid, self.twilio_auth_token
+
+    def url_for(self, path: str) -> str:
+        """The external URL of `path`, as Twilio sees and signs it."""
+        return self.public_url.rstrip("/") + path

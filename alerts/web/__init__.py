@@ -1,0 +1,45 @@
+"""The web application: Twilio webhooks now, the JOC console later."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from alerts.adapters.vault import PhoneVault
+from alerts.clock import Clock, SystemClock
+from alerts.db.session import make_engine, session_factory
+from alerts.services.ports import JobQueue
+from alerts.settings import Settings
+from alerts.web import errors, health, sms
+from alerts.web.context import WebContext
+from workers.queue import RqJobQueue
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    queue: JobQueue | None = None,
+) -> Flask:
+    settings = settings or Settings.from_env(os.environ)
+    if queue is None:
+        queue = RqJobQueue.from_url(settings.redis_url)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.require_secret_key(),
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
+    )
+    engine = make_engine(settings.database_url)
+    app.extensions["alerts"] = WebContext(
+        settings=settings,
+        factory=session_factory(engine),
+        vault=PhoneVault(settings.require_data_key()),
+        clock=clock or SystemClock(),
+        queue=queue,
+    )
+    app.register_blueprint(sms.bp)
+    app.register_blueprint(health.bp)
+    errors.register(app)
+    return app

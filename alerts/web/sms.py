@@ -1,0 +1,85 @@
+"""Twilio's SMS webhooks: inbound messages and delivery status callbacks."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, request
+from sqlalchemy.orm import Session, sessionmaker
+from twilio.twiml.messaging_response import MessagingResponse
+
+from alerts.db.session import write_transaction
+from alerts.domain import texts
+from alerts.domain.delivery import KNOWN_STATUSES
+from alerts.services import intake, messaging, outbox
+from alerts.services.ports import JobQueue
+from alerts.web.context import web_context
+from alerts.web.twilio_signature import require_twilio_signature
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("sms", __name__, url_prefix="/sms/twilio")
+
+
+def _required(name: str) -> str:
+    value = request.form.get(name)
+    if value is None or (name != "Body" and not value.strip()):
+        abort(400, description=f"missing field {name}")
+    return value
+
+
+def _twiml(response: MessagingResponse) -> Response:
+    return Response(str(response), mimetype="application/xml")
+
+
+@bp.post("")
+@require_twilio_signature
+def inbound() -> Response:
+    ctx = web_context()
+    sms = intake.InboundSms(
+        provider_sid=_required("MessageSid").strip(),
+        from_number=_required("From"),
+        body=_required("Body"),
+        num_segments=request.form.get("NumSegments", type=int),
+    )
+    result = intake.receive(ctx.factory, ctx.vault, sms, ctx.clock.now())
+    if not result.duplicate:
+        relay_after_commit(ctx.factory, ctx.queue, ctx.clock.now())
+    log.info(
+        "inbound %s stored as message %s%s",
+        sms.provider_sid,
+        result.message_id,
+        " (duplicate)" if result.duplicate else "",
+    )
+
+    response = MessagingResponse()
+    # Units get their answer from the worker, once their reply is understood.
+    if ctx.settings.sms_auto_reply and result.sender_role != "unit":
+        language = texts.language_or_default(result.language, ctx.settings.default_language)
+        response.message(texts.received_reply(language, result.ref))
+    return _twiml(response)
+
+
+@bp.post("/status")
+@require_twilio_signature
+def status() -> tuple[str, int]:
+    ctx = web_context()
+    sid = _required("MessageSid").strip()
+    state = _required("MessageStatus").strip().lower()
+    if state not in KNOWN_STATUSES:
+        abort(400, description=f"unknown MessageStatus {state!r}")
+    error_code = request.form.get("ErrorCode") or None
+    with write_transaction(ctx.factory) as session:
+        known = messaging.record_delivery_status(session, ctx.clock.now(), sid, state, error_code)
+    if not known:
+        log.info("status %s for %s kept until the sid is known", state, sid)
+    return "", 204
+
+
+def relay_after_commit(factory: sessionmaker[Session], queue: JobQueue, now: datetime) -> None:
+    """Hand new work to the queue now; if Redis is down the scheduler's relay will."""
+    try:
+        outbox.relay(factory, queue, now, limit=20)
+    except Exception:
+        log.exception("outbox relay failed; the scheduler will retry")

@@ -1,0 +1,25 @@
+"""Gunicorn settings for the web app. Override with GUNICORN_* or -b on the command line."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("ALERTS_WEB_BIND", "127.0.0.1:5000")
+# Webhooks are short and I/O bound; threads keep memory low on small hosts.
+workers = int(os.environ.get("ALERTS_WEB_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
+threads = int(os.environ.get("ALERTS_WEB_THREADS", 4))
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 20
+# Behind a TLS-terminating proxy, the app still signs against ALERTS_PUBLIC_URL.
+forwarded_allow_ips = os.environ.get("ALERTS_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+# Query strings never hold numbers, but keep the access log to method, path and status.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+errorlog = "-"
+
+
+def post_fork(server, worker):  # noqa: ANN001, ARG001 - gunicorn's hook signature
+    # Logging is set up per process, with the number-redacting filter.
+    from alerts.log import configure_logging
+
+    configure_logging(os.environ.get("ALERTS_LOG_LEVEL", "INFO"))

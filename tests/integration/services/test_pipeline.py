@@ -1,0 +1,120 @@
+"""From a received SMS to a tasked QRF, through the real database and RQ workers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from alerts.db.models import Event, InboundMessage, Incident, Report, Sender, Tasking, Unit
+from alerts.services.ledger import incident_timeline
+from tests.live import (
+    FOCAL_POINT_KIWANJA,
+    FOCAL_POINT_MAVIVI,
+    QRF_BENI_PRIMARY,
+    QRF_GOMA,
+    LiveSystem,
+    wait_until,
+)
+
+
+def kinds(system: LiveSystem, incident_id: int) -> list[str]:
+    with system.factory() as session:
+        return [e.kind for e in incident_timeline(session, incident_id)]
+
+
+def only_incident(system: LiveSystem) -> Incident:
+    with system.factory() as session:
+        incidents = session.scalars(select(Incident)).all()
+        assert len(incidents) == 1
+        return incidents[0]
+
+
+def test_sms_with_coordinates_tasks_the_nearest_base_qrf(system: LiveSystem) -> None:
+    system.text(FOCAL_POINT_KIWANJA, "Attaque en cours 0.5447, 29.4639 coups de feu")
+    system.run_workers()
+
+    incident = only_incident(system)
+    assert incident.status == "tasked"
+    assert (incident.lat, incident.lon, incident.radius_m) == (0.5447, 29.4639, 100.0)
+    assert incident.route and incident.route["unit_reason"] == "base-qrf-ready"
+    wait_until(lambda: system.messages_to(QRF_BENI_PRIMARY))
+    tasking_sms = system.messages_to(QRF_BENI_PRIMARY)[0]
+    assert f"REF {incident.ref}" in tasking_sms
+    assert FOCAL_POINT_KIWANJA not in tasking_sms
+    assert kinds(system, incident.id)[:6] == [
+        "message.received",
+        "alert.located",
+        "incident.opened",
+        "incident.routed",
+        "tasking.created",
+        "tasking.sent",
+    ]
+
+
+def test_without_coordinates_the_senders_village_locates_the_alert(system: LiveSystem) -> None:
+    system.text(FOCAL_POINT_MAVIVI, "Watu wenye silaha wameingia kijijini")
+    system.run_workers()
+    with system.factory() as session:
+        report = session.scalars(select(Report)).one()
+        assert (report.location_method, report.place_name) == ("sender_place", "Mavivi")
+        assert report.radius_m == 10_000
+
+
+def test_unknown_sender_without_coordinates_goes_to_triage(system: LiveSystem) -> None:
+    system.text("+243990001234", "aidez nous ils brulent les maisons")
+    system.run_workers()
+    incident = only_incident(system)
+    assert incident.status == "triage"
+    assert incident.lat is None
+    assert kinds(system, incident.id) == ["message.received", "alert.unlocated", "incident.opened"]
+    with system.factory() as session:
+        assert session.scalars(select(Tasking)).all() == []
+
+
+def test_same_sender_repeat_joins_their_incident(system: LiveSystem) -> None:
+    system.text(FOCAL_POINT_MAVIVI, "attaque!")
+    system.text(FOCAL_POINT_MAVIVI, "attaque! ils sont encore la")
+    system.run_workers()
+    incident = only_incident(system)
+    with system.factory() as session:
+        assert len(session.scalars(select(Report).where(Report.incident_id == incident.id)).all()) == 2
+    assert "incident.report_attached" in kinds(system, incident.id)
+
+
+def test_falls_back_to_another_bases_qrf_when_own_is_busy(system: LiveSystem) -> None:
+    with system.factory() as session, session.begin():
+        for unit in session.scalars(select(Unit).where(Unit.callsign != "QRF-GOMA")):
+            unit.status = "unavailable"
+    system.text(FOCAL_POINT_MAVIVI, "attack now")
+    system.run_workers()
+    incident = only_incident(system)
+    assert incident.route and incident.route["unit_reason"] == "nearest-other-qrf-ready"
+    wait_until(lambda: system.messages_to(QRF_GOMA))
+
+
+def test_processing_twice_changes_nothing(system: LiveSystem) -> None:
+    system.text(FOCAL_POINT_MAVIVI, "attaque")
+    system.run_workers()
+    with system.factory() as session:
+        message_id = session.scalars(select(InboundMessage.id)).one()
+        events_before = session.scalars(select(Event.id)).all()
+    from alerts.services import pipeline  # noqa: PLC0415
+    from workers import context  # noqa: PLC0415
+
+    outcome = pipeline.process_message(context.current().services(), message_id)
+    assert outcome.already_done
+    with system.factory() as session:
+        assert session.scalars(select(Event.id)).all() == events_before
+
+
+def test_informant_numbers_are_stored_only_encrypted(system: LiveSystem) -> None:
+    system.text(FOCAL_POINT_MAVIVI, "attaque")
+    system.run_workers()
+    with system.factory() as session:
+        sender = session.scalars(
+            select(Sender).where(Sender.role == "focal_point")
+        ).first()
+        assert sender is not None
+        assert FOCAL_POINT_MAVIVI.encode() not in sender.number_encrypted
+        assert sender.pseudonym.startswith("FP-")
+        for event in session.scalars(select(Event)):
+            assert FOCAL_POINT_MAVIVI not in str(event.data)

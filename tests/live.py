@@ -1,0 +1,90 @@
+"""A live system in the test process: web app and sandbox on loopback ports,
+real Redis, real RQ workers run in burst mode, and the real twilio SDK."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+from flask import Flask
+from redis import Redis
+from rq import Queue, SimpleWorker
+from sqlalchemy.orm import Session, sessionmaker
+from twilio.rest import Client
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from alerts.adapters.twilio_sms import build_twilio_client
+from alerts.adapters.vault import PhoneVault
+from alerts.clock import Clock
+from alerts.cli.network import read_network_file
+from alerts.sandbox.app import SandboxApp
+from alerts.services.network import load_network
+from alerts.settings import Settings
+from workers import context
+from workers.queue import QUEUE_NAME
+
+ALERT_NUMBER = "+243810009999"
+FOCAL_POINT_MAVIVI = "+243970000001"
+FOCAL_POINT_KIWANJA = "+243970000002"
+QRF_BENI_PRIMARY = "+243810000201"
+QRF_BENI_ALTERNATE = "+243810000202"
+QRF_GOMA = "+243810000221"
+
+
+def serve(app: Flask, port: int) -> BaseWSGIServer:
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    return server
+
+
+def wait_until(condition: Callable[[], object], timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met within the time allowed")
+        time.sleep(0.05)
+
+
+def load_test_network(factory: sessionmaker[Session], vault: PhoneVault, clock: Clock,
+                      path: Path) -> None:
+    load_network(factory, vault, read_network_file(path), clock.now())
+
+
+@dataclass
+class LiveSystem:
+    settings: Settings
+    factory: sessionmaker[Session]
+    sandbox: SandboxApp
+    sandbox_url: str
+    web_url: str
+    redis: Redis
+    clock: Clock
+
+    @property
+    def twilio(self) -> Client:
+        return build_twilio_client(self.settings)
+
+    def text(self, sender: str, body: str, sid: str | None = None) -> dict[str, object]:
+        """An SMS from `sender`, posted to the app by the sandbox exactly as Twilio would."""
+        payload = {"from": sender, "body": body}
+        if sid:
+            payload["sid"] = sid
+        response = requests.post(f"{self.sandbox_url}/_sandbox/inbound", json=payload, timeout=15)
+        response.raise_for_status()
+        result: dict[str, object] = response.json()
+        return result
+
+    def run_workers(self) -> None:
+        """Drain the queue with a real RQ worker, in burst mode, in this process."""
+        context.install(context.WorkerSetup(self.settings, clock=self.clock))
+        queue = Queue(QUEUE_NAME, connection=self.redis)
+        SimpleWorker([queue], connection=self.redis).work(burst=True, with_scheduler=False)
+
+    def messages_to(self, number: str) -> list[str]:
+        return [m.body for m in self.twilio.messages.list(to=number)]

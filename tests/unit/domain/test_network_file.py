@@ -1,0 +1,69 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from alerts.domain.network_file import NetworkFileError, parse_network
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def document() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((ROOT / "tests" / "data" / "network.yaml").read_text())
+
+
+def problems_of(doc: object) -> list[str]:
+    with pytest.raises(NetworkFileError) as caught:
+        parse_network(doc)
+    return caught.value.problems
+
+
+def test_valid_files_parse() -> None:
+    network = parse_network(document())
+    assert network.mission == "MONUSCO"
+    assert [u.callsign for u in network.units][:2] == ["QRF-BENI", "QRF-OICHA"]
+    example = yaml.safe_load((ROOT / "config" / "network.example.yaml").read_text())
+    parsed = parse_network(example)
+    assert len(parsed.bases) >= 6 and len(parsed.units) >= 8
+
+
+def test_errors_name_the_entry_and_field() -> None:
+    doc = document()
+    doc["units"][1]["notice_to_move_min"] = "soon"
+    doc["bases"][0]["lat"] = 123
+    problems = problems_of(doc)
+    assert any(p.startswith("units[1] (QRF-OICHA).notice_to_move_min:") for p in problems)
+    assert any(p.startswith("bases[0] (beni).lat:") for p in problems)
+
+
+def test_cross_references_are_checked() -> None:
+    doc = document()
+    doc["units"][0]["base"] = "nowhere"
+    doc["senders"][0]["place"] = "Atlantis"
+    problems = problems_of(doc)
+    assert "units[0] (QRF-BENI).base: no base with id 'nowhere'" in problems
+    assert "senders[0].place: no place named 'Atlantis' in places" in problems
+
+
+def test_bad_phone_errors_never_repeat_the_number() -> None:
+    doc = document()
+    doc["senders"][0]["phone"] = "+24397"
+    problems = problems_of(doc)
+    assert problems and all("+24397" not in p for p in problems)
+    assert problems[0].startswith("senders[0].phone:")
+
+
+def test_duplicate_phones_are_refused() -> None:
+    doc = document()
+    doc["senders"][1]["phone"] = doc["senders"][0]["phone"]
+    assert "senders[1].phone: phone is already listed at senders[0].phone" in problems_of(doc)
+
+
+def test_unknown_keys_are_refused() -> None:
+    doc = document()
+    doc["bases"][0]["colour"] = "blue"
+    assert any(p.startswith("bases[0] (beni).colour:") for p in problems_of(doc))
+
+
+def test_not_a_mapping() -> None:
+    assert problems_of(["just", "a", "list"])[0].startswith("file:")

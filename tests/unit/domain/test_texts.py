@@ -1,0 +1,24 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from alerts.domain import texts
+from alerts.domain.refs import REF_ALPHABET, new_ref
+
+AT = datetime(2026, 3, 1, 4, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "sw", "ln", "xx", None])
+def test_every_language_states_the_ref_the_same_way(language: str | None) -> None:
+    tasking = texts.tasking_message(language or "", "K7Q4M", "attack", "Mavivi", AT)
+    assert "REF K7Q4M" in tasking and "ACK K7Q4M" in tasking
+    assert "Mavivi" in tasking and "04:12" in tasking
+    assert len(tasking) <= 2 * 153  # two GSM-7 segments at most
+    assert tasking.isascii()  # stays GSM-7: accents would force UCS-2
+    assert "REF K7Q4M" in texts.received_reply(language or "", "K7Q4M")
+
+
+def test_refs_use_only_unambiguous_characters() -> None:
+    refs = {new_ref() for _ in range(200)}
+    assert all(len(r) == 5 and set(r) <= set(REF_ALPHABET) for r in refs)
+    assert len(refs) > 190

@@ -1,0 +1,26 @@
+"""RQ jobs. Thin: an id in, a service call, a small dict of what happened out."""
+
+from __future__ import annotations
+
+from alerts.services import messaging, outbox, pipeline
+from workers import context
+
+
+def process_message(message_id: int) -> dict[str, int | str | None]:
+    setup = context.current()
+    services = setup.services()
+    outcome = pipeline.process_message(services, message_id)
+    relayed = outbox.relay(services.factory, setup.queue(), services.clock.now())
+    return {
+        "message_id": message_id,
+        "handled_as": outcome.handled_as,
+        "incident_id": outcome.incident_id,
+        "tasking_id": outcome.tasking_id,
+        "relayed": relayed,
+    }
+
+
+def send_sms(outbound_id: int) -> dict[str, int | str | None]:
+    services = context.current().services()
+    result = messaging.send(services, outbound_id)
+    return {"outbound_id": outbound_id, "status": result.status}

@@ -1,0 +1,43 @@
+"""The RQ side of the outbox: job names to functions, ids in, nothing else."""
+
+from __future__ import annotations
+
+from redis import Redis
+from rq import Queue, Retry
+
+QUEUE_NAME = "alerts"
+
+# Jobs take one database id. Never a phone number, never an ORM object.
+JOBS = {
+    "process_message": "workers.jobs.process_message",
+    "send_sms": "workers.jobs.send_sms",
+}
+# Carrier and database hiccups are retried; a job that keeps failing stays
+# visible in RQ's failed registry and its outbox row keeps its history.
+RETRY = Retry(max=5, interval=[1, 2, 5, 15, 60])
+
+
+class RqJobQueue:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self.queue = Queue(QUEUE_NAME, connection=redis)
+
+    @classmethod
+    def from_url(cls, url: str) -> RqJobQueue:
+        # Short timeouts: a web request must not hang on a dead Redis.
+        return cls(Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2))
+
+    def enqueue(self, job: str, ref_id: int, job_id: str) -> None:
+        try:
+            function = JOBS[job]
+        except KeyError:
+            raise ValueError(f"unknown job {job!r}; known: {', '.join(JOBS)}") from None
+        self.queue.enqueue(
+            function,
+            ref_id,
+            job_id=job_id,
+            retry=RETRY,
+            result_ttl=24 * 3600,
+            failure_ttl=30 * 24 * 3600,
+            description=f"{job}({ref_id})",
+        )

@@ -1,0 +1,35 @@
+"""Start-up of RQ workers."""
+
+from __future__ import annotations
+
+import logging
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Worker
+
+from alerts.log import configure_logging
+from alerts.settings import Settings
+from workers import context
+from workers.queue import QUEUE_NAME
+
+
+def run_worker(settings: Settings, *, with_scheduler: bool = True, burst: bool = False) -> bool:
+    """Run an RQ worker on the alerts queue until stopped (or, with burst, until empty)."""
+    configure_logging(settings.log_level)
+    context.install(context.WorkerSetup(settings))
+    redis = Redis.from_url(settings.redis_url)
+    worker = Worker([Queue(QUEUE_NAME, connection=redis)], connection=redis)
+    logging.getLogger(__name__).info("worker %s listening on queue %s", worker.name, QUEUE_NAME)
+    return bool(
+        worker.work(with_scheduler=with_scheduler, burst=burst, logging_level=settings.log_level)
+    )
+
+
+def live_workers(redis_url: str) -> int:
+    """How many RQ workers serve the alerts queue right now."""
+    try:
+        redis = Redis.from_url(redis_url, socket_connect_timeout=1)
+        return len(Worker.all(queue=Queue(QUEUE_NAME, connection=redis)))
+    except (RedisError, OSError):
+        return 0
