@@ -179,3 +179,4 @@ def system(
                      settings.public_url, redis, clock)
     web_server.shutdown()
     sandbox_server.shutdown()
+    sandbox.close()
