@@ -55,6 +55,7 @@ class Child:
 class Stack:
     env: dict[str, str]
     workdir: Path
+    instance: Path
     log_dir: Path | None = None
     children: list[Child] = field(default_factory=list)
 
@@ -102,7 +103,7 @@ class Stack:
             )
         port = free_port()
         private = f"redis://127.0.0.1:{port}/0"
-        data_dir = self.workdir / "instance"
+        data_dir = self.instance
         data_dir.mkdir(parents=True, exist_ok=True)
         self.start(
             "redis",

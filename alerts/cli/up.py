@@ -28,14 +28,19 @@ from alerts.supervisor import (
 from workers.runner import live_workers
 from workers.scheduler import scheduler_running
 
-DEV_DEFAULTS = {
-    "ALERTS_DATABASE_URL": "sqlite:///instance/alerts.db",
-    "ALERTS_PUBLIC_URL": "http://127.0.0.1:5000",
-    "TWILIO_API_BASE": "http://127.0.0.1:5025",
-    "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
-    "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,
-    "ALERTS_SMS_FROM": "+243810009999",
-}
+
+
+def dev_defaults(instance: Path, web_bind: str, sandbox_port: int) -> dict[str, str]:
+    """Embedded defaults: a SQLite file, the local sandbox instead of Twilio."""
+    return {
+        "ALERTS_DATABASE_URL": f"sqlite:///{instance / 'alerts.db'}",
+        "ALERTS_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "ALERTS_PUBLIC_URL": f"http://{web_bind}",
+        "TWILIO_API_BASE": f"http://127.0.0.1:{sandbox_port}",
+        "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,
+        "ALERTS_SMS_FROM": "+243810009999",
+    }
 
 
 def dev_secrets(instance: Path) -> dict[str, str]:
@@ -63,12 +68,16 @@ def dev_secrets(instance: Path) -> dict[str, str]:
 )
 @click.option("--web", "web_bind", default="127.0.0.1:5000", show_default=True)
 @click.option("--sandbox-port", default=5025, show_default=True)
-def up(network_file: Path, web_bind: str, sandbox_port: int) -> None:
+@click.option("--instance", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("instance"), show_default=True,
+              help="Folder for the SQLite file, local keys and a private Redis.")
+def up(network_file: Path, web_bind: str, sandbox_port: int, instance: Path) -> None:
     """Start Redis (if none answers), the sandbox, web, worker and scheduler. Ctrl-C stops them."""
     root = Path.cwd()
-    env = with_defaults(os.environ, DEV_DEFAULTS | dev_secrets(root / "instance"))
-    env.setdefault("ALERTS_REDIS_URL", "redis://127.0.0.1:6379/0")
-    stack = Stack(env=env, workdir=root)
+    instance = instance.resolve()
+    defaults = dev_defaults(instance, web_bind, sandbox_port) | dev_secrets(instance)
+    env = with_defaults(os.environ, defaults)
+    stack = Stack(env=env, workdir=root, instance=instance)
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
