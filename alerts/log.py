@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import re
 
-_PHONE_LIKE = re.compile(r"(?<![\w.])\+?\d(?:[\s().-]?\d){7,14}(?![\w.])")
+# "+243 97 000 0001", "0970000001", and "%2B243970000001" as URL-encoded in query strings.
+_PHONE_LIKE = re.compile(r"(?:%2B|(?<![\w.])\+?)\d(?:[\s().-]?\d){7,14}(?![\w.])", re.IGNORECASE)
 MASK = "[number]"
 
 

@@ -27,8 +27,8 @@ from alerts.clock import FakeClock
 from alerts.db import migrate
 from alerts.db.models import Model
 from alerts.db.session import make_engine, session_factory
-from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
 from alerts.sandbox.app import SandboxConfig, create_sandbox_app
+from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
 from alerts.supervisor import free_port, redis_answers
 from alerts.web import create_app
 from tests.live import ALERT_NUMBER, LiveSystem, load_test_network, serve
@@ -39,7 +39,7 @@ DATA = Path(__file__).resolve().parent / "data"
 DATA_KEY = generate_key()
 
 
-def _postgres_schema_url(base_url: str, schema: str) -> str:
+def postgres_schema_url(base_url: str, schema: str) -> str:
     url = make_url(base_url)
     return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
         hide_password=False
@@ -59,7 +59,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     admin = create_engine(base)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = _postgres_schema_url(base, schema)
+    url = postgres_schema_url(base, schema)
     migrate.upgrade(url)
     yield url
     with admin.begin() as connection:
@@ -91,8 +91,19 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(workdir)],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
     )
     url = f"redis://127.0.0.1:{port}/0"
@@ -140,7 +151,6 @@ def settings(database_url: str, redis_url: str) -> Settings:
     )
 
 
-
 @pytest.fixture
 def system(
     factory: sessionmaker[Session],
@@ -172,11 +182,19 @@ def system(
         )
     )
     sandbox_server = serve(sandbox, sandbox_port)
-    web_server = serve(create_app(settings, clock=clock, queue=RqJobQueue.from_url(redis_url)),
-                       web_port)
+    web_app = create_app(settings, clock=clock, queue=RqJobQueue.from_url(redis_url))
+    web_server = serve(web_app, web_port)
     load_test_network(factory, vault, clock, DATA / "network.yaml")
-    yield LiveSystem(settings, factory, sandbox, settings.twilio_api_base or "",
-                     settings.public_url, redis, clock)
+    yield LiveSystem(
+        settings,
+        factory,
+        sandbox,
+        settings.twilio_api_base or "",
+        settings.public_url,
+        redis,
+        clock,
+        web_app,
+    )
     web_server.shutdown()
     sandbox_server.shutdown()
     sandbox.close()

@@ -19,8 +19,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from alerts.adapters.twilio_sms import build_twilio_client
 from alerts.adapters.vault import PhoneVault
-from alerts.clock import Clock
 from alerts.cli.network import read_network_file
+from alerts.clock import Clock
 from alerts.sandbox.app import SandboxApp
 from alerts.services.network import load_network
 from alerts.settings import Settings
@@ -51,8 +51,9 @@ def wait_until(condition: Callable[[], object], timeout_s: float = 10.0) -> None
         time.sleep(0.05)
 
 
-def load_test_network(factory: sessionmaker[Session], vault: PhoneVault, clock: Clock,
-                      path: Path) -> None:
+def load_test_network(
+    factory: sessionmaker[Session], vault: PhoneVault, clock: Clock, path: Path
+) -> None:
     load_network(factory, vault, read_network_file(path), clock.now())
 
 
@@ -65,6 +66,7 @@ class LiveSystem:
     web_url: str
     redis: Redis
     clock: Clock
+    web_app: Flask
 
     @property
     def twilio(self) -> Client:

@@ -29,7 +29,6 @@ from workers.runner import live_workers
 from workers.scheduler import scheduler_running
 
 
-
 def dev_defaults(instance: Path, web_bind: str, sandbox_port: int) -> dict[str, str]:
     """Embedded defaults: a SQLite file, the local sandbox instead of Twilio."""
     return {
@@ -68,9 +67,13 @@ def dev_secrets(instance: Path) -> dict[str, str]:
 )
 @click.option("--web", "web_bind", default="127.0.0.1:5000", show_default=True)
 @click.option("--sandbox-port", default=5025, show_default=True)
-@click.option("--instance", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("instance"), show_default=True,
-              help="Folder for the SQLite file, local keys and a private Redis.")
+@click.option(
+    "--instance",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("instance"),
+    show_default=True,
+    help="Folder for the SQLite file, local keys and a private Redis.",
+)
 def up(network_file: Path, web_bind: str, sandbox_port: int, instance: Path) -> None:
     """Start Redis (if none answers), the sandbox, web, worker and scheduler. Ctrl-C stops them."""
     root = Path.cwd()

@@ -47,8 +47,9 @@ class Running:
         return build_twilio_client(self.settings)
 
     def text(self, sender: str, body: str) -> dict[str, object]:
-        response = requests.post(f"{self.sandbox_url}/_sandbox/inbound",
-                                 json={"from": sender, "body": body}, timeout=15)
+        response = requests.post(
+            f"{self.sandbox_url}/_sandbox/inbound", json={"from": sender, "body": body}, timeout=15
+        )
         response.raise_for_status()
         return response.json()  # type: ignore[no-any-return]
 
@@ -57,16 +58,33 @@ def start_up(tmp_path: Path, env: dict[str, str]) -> Running:
     web_port, sandbox_port = free_port(), free_port()
     output = tmp_path / "up.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "alerts", "up", "--web", f"127.0.0.1:{web_port}",
-         "--sandbox-port", str(sandbox_port), "--instance", str(tmp_path / "instance")],
-        cwd=ROOT, env=env, stdout=output.open("w"), stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "alerts",
+            "up",
+            "--web",
+            f"127.0.0.1:{web_port}",
+            "--sandbox-port",
+            str(sandbox_port),
+            "--instance",
+            str(tmp_path / "instance"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=output.open("w"),
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     running = Running(
         process,
         f"http://127.0.0.1:{web_port}",
         f"http://127.0.0.1:{sandbox_port}",
-        Settings(twilio_account_sid=SANDBOX_ACCOUNT_SID, twilio_auth_token=SANDBOX_AUTH_TOKEN,
-                 twilio_api_base=f"http://127.0.0.1:{sandbox_port}"),
+        Settings(
+            twilio_account_sid=SANDBOX_ACCOUNT_SID,
+            twilio_auth_token=SANDBOX_AUTH_TOKEN,
+            twilio_api_base=f"http://127.0.0.1:{sandbox_port}",
+        ),
         output,
     )
     try:
@@ -91,8 +109,9 @@ def up_env(database_url: str, redis_url: str, redis: object) -> dict[str, str]:
 
 
 @pytest.fixture
-def running(tmp_path: Path, up_env: dict[str, str],
-            factory: sessionmaker[Session]) -> Iterator[Running]:
+def running(
+    tmp_path: Path, up_env: dict[str, str], factory: sessionmaker[Session]
+) -> Iterator[Running]:
     system = start_up(tmp_path, up_env)
     yield system
     if system.process.poll() is None:
@@ -129,8 +148,15 @@ def test_sms_to_tasked_qrf_to_acknowledgement(
     assert f"REF {incident.ref}: ACK" in running.twilio.messages.list(to=duty_phone)[0].body
     with factory() as session:
         timeline = incident_timeline(session, incident.id)
-    expected = ["message.received", "alert.located", "incident.opened", "incident.routed",
-                "tasking.sent", "sms.delivered", "tasking.acknowledged"]
+    expected = [
+        "message.received",
+        "alert.located",
+        "incident.opened",
+        "incident.routed",
+        "tasking.sent",
+        "sms.delivered",
+        "tasking.acknowledged",
+    ]
     seen = [e.kind for e in timeline if e.kind in expected]
     assert seen == expected, seen
     times = [e.occurred_at for e in timeline]

@@ -18,8 +18,9 @@ from tests.live import FOCAL_POINT_KIWANJA, FOCAL_POINT_MAVIVI, LiveSystem
 from workers.queue import QUEUE_NAME
 
 
-def signed_post(system: LiveSystem, path: str, params: dict[str, str],
-                signature: str | None = None) -> requests.Response:
+def signed_post(
+    system: LiveSystem, path: str, params: dict[str, str], signature: str | None = None
+) -> requests.Response:
     url = system.settings.url_for(path)
     if signature is None:
         signature = RequestValidator(SANDBOX_AUTH_TOKEN).compute_signature(url, params)
@@ -27,8 +28,14 @@ def signed_post(system: LiveSystem, path: str, params: dict[str, str],
 
 
 def inbound(sid: str, sender: str = FOCAL_POINT_MAVIVI, body: str = "attaque") -> dict[str, str]:
-    return {"MessageSid": sid, "AccountSid": "AC" + "0" * 32, "From": sender,
-            "To": "+243810009999", "Body": body, "NumSegments": "1"}
+    return {
+        "MessageSid": sid,
+        "AccountSid": "AC" + "0" * 32,
+        "From": sender,
+        "To": "+243810009999",
+        "Body": body,
+        "NumSegments": "1",
+    }
 
 
 def count(system: LiveSystem, model: type) -> int:
@@ -153,8 +160,9 @@ def test_status_callbacks_tolerate_duplicates_and_disorder(system: LiveSystem) -
     assert sid
     # The sandbox sends sent then delivered; replay them late, twice, and reversed.
     for status in ["delivered", "sent", "delivered", "queued"]:
-        response = signed_post(system, "/sms/twilio/status",
-                               {"MessageSid": sid, "MessageStatus": status})
+        response = signed_post(
+            system, "/sms/twilio/status", {"MessageSid": sid, "MessageStatus": status}
+        )
         assert response.status_code == 204
     with system.factory() as session:
         assert session.get(OutboundMessage, tasking_sms.id).status == "delivered"  # type: ignore[union-attr]
@@ -166,8 +174,12 @@ def test_status_callbacks_tolerate_duplicates_and_disorder(system: LiveSystem) -
 
 def test_status_before_the_sid_is_known_is_applied_later(system: LiveSystem) -> None:
     early_sid = "SM" + "3" * 32
-    assert signed_post(system, "/sms/twilio/status",
-                       {"MessageSid": early_sid, "MessageStatus": "sent"}).status_code == 204
+    assert (
+        signed_post(
+            system, "/sms/twilio/status", {"MessageSid": early_sid, "MessageStatus": "sent"}
+        ).status_code
+        == 204
+    )
     with system.factory() as session:
         assert session.scalars(select(DeliveryReceipt.status)).all() == ["sent"]
 
@@ -175,6 +187,7 @@ def test_status_before_the_sid_is_known_is_applied_later(system: LiveSystem) -> 
 def test_status_callback_needs_a_known_status_and_a_signature(system: LiveSystem) -> None:
     bad = signed_post(system, "/sms/twilio/status", {"MessageSid": "SMx", "MessageStatus": "ok?"})
     assert bad.status_code == 400
-    forged = signed_post(system, "/sms/twilio/status",
-                         {"MessageSid": "SMx", "MessageStatus": "sent"}, "forged")
+    forged = signed_post(
+        system, "/sms/twilio/status", {"MessageSid": "SMx", "MessageStatus": "sent"}, "forged"
+    )
     assert forged.status_code == 403

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from rq import Queue
+from rq.job import Job
 from sqlalchemy import select
 
 from alerts.db.models import Event, InboundMessage, Incident, Report, Sender, Tasking, Unit
+from alerts.services import pipeline
 from alerts.services.ledger import incident_timeline
+from workers import context
+from workers.queue import QUEUE_NAME
 from tests.live import (
     FOCAL_POINT_KIWANJA,
     FOCAL_POINT_MAVIVI,
@@ -76,7 +81,9 @@ def test_same_sender_repeat_joins_their_incident(system: LiveSystem) -> None:
     system.run_workers()
     incident = only_incident(system)
     with system.factory() as session:
-        assert len(session.scalars(select(Report).where(Report.incident_id == incident.id)).all()) == 2
+        assert (
+            len(session.scalars(select(Report).where(Report.incident_id == incident.id)).all()) == 2
+        )
     assert "incident.report_attached" in kinds(system, incident.id)
 
 
@@ -97,8 +104,9 @@ def test_processing_twice_changes_nothing(system: LiveSystem) -> None:
     with system.factory() as session:
         message_id = session.scalars(select(InboundMessage.id)).one()
         events_before = session.scalars(select(Event.id)).all()
-    from alerts.services import pipeline  # noqa: PLC0415
-    from workers import context  # noqa: PLC0415
+    from alerts.services import pipeline
+    from workers import context
+from workers.queue import QUEUE_NAME
 
     outcome = pipeline.process_message(context.current().services(), message_id)
     assert outcome.already_done
@@ -110,11 +118,26 @@ def test_informant_numbers_are_stored_only_encrypted(system: LiveSystem) -> None
     system.text(FOCAL_POINT_MAVIVI, "attaque")
     system.run_workers()
     with system.factory() as session:
-        sender = session.scalars(
-            select(Sender).where(Sender.role == "focal_point")
-        ).first()
+        sender = session.scalars(select(Sender).where(Sender.role == "focal_point")).first()
         assert sender is not None
         assert FOCAL_POINT_MAVIVI.encode() not in sender.number_encrypted
         assert sender.pseudonym.startswith("FP-")
         for event in session.scalars(select(Event)):
             assert FOCAL_POINT_MAVIVI not in str(event.data)
+
+
+def test_no_number_reaches_redis_keys_or_job_arguments(system: LiveSystem) -> None:
+    system.text(FOCAL_POINT_MAVIVI, "attaque 0.5447, 29.4639")
+    queue = Queue(QUEUE_NAME, connection=system.redis)
+    jobs = queue.get_jobs()
+    assert jobs and all(all(isinstance(a, int) for a in job.args) for job in jobs)
+    system.run_workers()
+    for key in system.redis.scan_iter():
+        assert b"970000001" not in key
+        if system.redis.type(key) == b"hash":
+            for field, value in system.redis.hgetall(key).items():
+                if field not in {b"data", b"result"}:  # pickled, checked below
+                    assert b"970000001" not in value
+    for job_id in queue.finished_job_registry.get_job_ids():
+        job = Job.fetch(job_id, connection=system.redis)
+        assert FOCAL_POINT_MAVIVI not in repr((job.args, job.kwargs, job.return_value()))

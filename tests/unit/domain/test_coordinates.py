@@ -1,8 +1,8 @@
 import pytest
 
 from alerts.domain.coordinates import find_coordinates
-from alerts.domain.locating import COORDINATE_RADIUS_M, SENDER_PLACE_RADIUS_M, SenderPlace, locate
 from alerts.domain.geo import Point
+from alerts.domain.locating import COORDINATE_RADIUS_M, SENDER_PLACE_RADIUS_M, SenderPlace, locate
 
 
 @pytest.mark.parametrize(

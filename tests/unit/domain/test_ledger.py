@@ -55,8 +55,17 @@ def test_delete_insert_and_reorder_are_detected() -> None:
 
 def test_hash_is_independent_of_how_the_time_was_spelled() -> None:
     plus_one = START.astimezone(__import__("datetime").timezone(timedelta(hours=1)))
-    common = {"prev_hash": GENESIS_HASH, "seq": 1, "actor": "a", "kind": "k",
-              "subject_type": "s", "subject_id": 1, "incident_id": None, "data": {}}
+    common = {
+        "prev_hash": GENESIS_HASH,
+        "seq": 1,
+        "actor": "a",
+        "kind": "k",
+        "subject_type": "s",
+        "subject_id": 1,
+        "incident_id": None,
+        "data": {},
+    }
     assert event_hash(occurred_at=START, **common) == event_hash(  # type: ignore[arg-type]
-        occurred_at=plus_one, **common  # type: ignore[arg-type]
+        occurred_at=plus_one,
+        **common,  # type: ignore[arg-type]
     )

@@ -1,0 +1,31 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+run: $(STAMP)  ## The whole system on embedded defaults; Ctrl-C stops it.
+	$(BIN)/alerts up
+
+test: $(STAMP)  ## The whole test suite (PostgreSQL too when ALERTS_TEST_DATABASE_URL is set).
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.intake
+
+$(STAMP): pyproject.toml
+	@command -v redis-server >/dev/null || echo "note: redis-server is not installed; make run needs a Redis at ALERTS_REDIS_URL, and the tests need redis-server"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
