@@ -9,8 +9,6 @@ from sqlalchemy import select
 from alerts.db.models import Event, InboundMessage, Incident, Report, Sender, Tasking, Unit
 from alerts.services import pipeline
 from alerts.services.ledger import incident_timeline
-from workers import context
-from workers.queue import QUEUE_NAME
 from tests.live import (
     FOCAL_POINT_KIWANJA,
     FOCAL_POINT_MAVIVI,
@@ -19,6 +17,8 @@ from tests.live import (
     LiveSystem,
     wait_until,
 )
+from workers import context
+from workers.queue import QUEUE_NAME
 
 
 def kinds(system: LiveSystem, incident_id: int) -> list[str]:
@@ -104,10 +104,6 @@ def test_processing_twice_changes_nothing(system: LiveSystem) -> None:
     with system.factory() as session:
         message_id = session.scalars(select(InboundMessage.id)).one()
         events_before = session.scalars(select(Event.id)).all()
-    from alerts.services import pipeline
-    from workers import context
-from workers.queue import QUEUE_NAME
-
     outcome = pipeline.process_message(context.current().services(), message_id)
     assert outcome.already_done
     with system.factory() as session:
