@@ -3,6 +3,8 @@
 import multiprocessing
 import os
 
+from alerts.log import configure_logging
+
 bind = os.environ.get("ALERTS_WEB_BIND", "127.0.0.1:5000")
 # Webhooks are short and I/O bound; threads keep memory low on small hosts.
 workers = int(os.environ.get("ALERTS_WEB_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
@@ -18,8 +20,6 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
 errorlog = "-"
 
 
-def post_fork(server, worker):  # noqa: ANN001, ARG001 - gunicorn's hook signature
+def post_fork(server, worker):
     # Logging is set up per process, with the number-redacting filter.
-    from alerts.log import configure_logging
-
     configure_logging(os.environ.get("ALERTS_LOG_LEVEL", "INFO"))
