@@ -109,6 +109,11 @@ class SenderEntry(_Entry):
     def _role_fields(self) -> SenderEntry:
         if self.role == "unit" and not self.unit:
             raise ValueError("a sender with role unit needs `unit` (a unit callsign)")
+        # Without a home village, a focal point's alert that names no place is unlocatable.
+        if self.role == "focal_point" and not self.place:
+            raise ValueError("a focal_point needs `place`, the village they are registered to")
+        if self.role == "cla" and not self.base:
+            raise ValueError("a cla needs `base`, the base she lives on")
         return self
 
 

@@ -62,7 +62,9 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
         message = session.get(OutboundMessage, outbound_id)
         if message is None:
             raise LookupError(f"no outbound message {outbound_id}")
-        if message.provider_sid or message.status != "pending":
+        # "sending" without a sid means an earlier attempt died mid-call. For a
+        # tasking, a possible duplicate SMS is far better than a silent loss.
+        if message.provider_sid or message.status not in {"pending", "sending"}:
             return SendOutcome(outbound_id, message.provider_sid, message.status)
         message.status = "sending"
         recipient = session.get(Sender, message.recipient_id)
@@ -80,7 +82,9 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
             message.error_code = None if error.code is None else str(error.code)
             if not error.retryable:
                 _record_status(session, ctx.clock.now(), message, "failed", message.error_code)
-        raise
+        if error.retryable:
+            raise  # the job queue retries with backoff
+        return SendOutcome(outbound_id, None, "failed")
 
     with write_transaction(ctx.factory) as session:
         message = session.get(OutboundMessage, outbound_id)
@@ -88,7 +92,6 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
         now = ctx.clock.now()
         message.provider_sid = sid
         message.sent_at = now
-        # A callback may already have raced ahead of us; never move status back.
         message.status = "accepted"
         kind = "tasking.sent" if message.tasking_id else "sms.accepted"
         tasking = session.get(Tasking, message.tasking_id) if message.tasking_id else None

@@ -67,3 +67,12 @@ def test_unknown_keys_are_refused() -> None:
 
 def test_not_a_mapping() -> None:
     assert problems_of(["just", "a", "list"])[0].startswith("file:")
+
+
+def test_focal_points_need_a_village_and_clas_a_base() -> None:
+    doc = document()
+    doc["senders"][0]["place"] = None
+    doc["senders"][2]["base"] = None
+    problems = problems_of(doc)
+    assert "senders[0]: a focal_point needs `place`, the village they are registered to" in problems
+    assert "senders[2]: a cla needs `base`, the base she lives on" in problems

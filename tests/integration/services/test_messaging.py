@@ -1,0 +1,84 @@
+"""Sending SMS through the port: provider refusals, outages and interrupted sends."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, update
+
+from alerts.db.models import Event, InboundMessage, OutboundMessage
+from alerts.services import messaging, pipeline
+from alerts.services.context import ServiceContext
+from alerts.services.ports import SmsSendError
+from tests.live import FOCAL_POINT_MAVIVI, QRF_BENI_PRIMARY, LiveSystem
+from workers.context import WorkerSetup
+
+
+class FailingSender:
+    """Our SMS port failing as Twilio can: refusing, or unreachable."""
+
+    def __init__(self, error: SmsSendError) -> None:
+        self.error = error
+        self.calls = 0
+
+    def send(self, to: str, body: str, status_callback: str | None) -> str:
+        self.calls += 1
+        raise self.error
+
+
+def queued_tasking_sms(system: LiveSystem, services: ServiceContext) -> int:
+    system.text(FOCAL_POINT_MAVIVI, "attaque 0.5447, 29.4639")
+    with system.factory() as session:
+        message_id = session.scalars(select(InboundMessage.id)).one()
+    pipeline.process_message(services, message_id)
+    with system.factory() as session:
+        return session.scalars(
+            select(OutboundMessage.id).where(OutboundMessage.purpose == "tasking")
+        ).one()
+
+
+def status_of(system: LiveSystem, outbound_id: int) -> str:
+    with system.factory() as session:
+        message = session.get(OutboundMessage, outbound_id)
+        assert message is not None
+        return message.status
+
+
+def test_refusal_is_recorded_as_failed_and_not_retried(system: LiveSystem) -> None:
+    sender = FailingSender(SmsSendError("HTTP 400, code 21211", retryable=False, code=21211))
+    services = WorkerSetup(system.settings, clock=system.clock, sms=sender).services()
+    outbound_id = queued_tasking_sms(system, services)
+
+    outcome = messaging.send(services, outbound_id)
+    assert outcome.status == "failed"
+    assert messaging.send(services, outbound_id).status == "failed"
+    assert sender.calls == 1
+    with system.factory() as session:
+        event = session.scalars(select(Event).where(Event.kind == "sms.failed")).one()
+        assert event.data["error_code"] == "21211" and event.incident_id is not None
+
+
+def test_outage_is_raised_for_retry_and_the_retry_sends(system: LiveSystem) -> None:
+    down = FailingSender(SmsSendError("Twilio unreachable", retryable=True))
+    failing = WorkerSetup(system.settings, clock=system.clock, sms=down).services()
+    outbound_id = queued_tasking_sms(system, failing)
+    with pytest.raises(SmsSendError):
+        messaging.send(failing, outbound_id)
+    assert status_of(system, outbound_id) == "pending"
+
+    working = WorkerSetup(system.settings, clock=system.clock).services()  # the real SDK
+    assert messaging.send(working, outbound_id).provider_sid
+    assert system.messages_to(QRF_BENI_PRIMARY)
+
+
+def test_a_send_interrupted_mid_call_is_sent_again(system: LiveSystem) -> None:
+    services = WorkerSetup(system.settings, clock=system.clock).services()
+    outbound_id = queued_tasking_sms(system, services)
+    with system.factory() as session, session.begin():
+        # As if a worker was killed after claiming the send, before storing the sid.
+        session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id == outbound_id)
+            .values(status="sending")
+        )
+    assert messaging.send(services, outbound_id).provider_sid
+    assert status_of(system, outbound_id) in {"accepted", "sent", "delivered"}
