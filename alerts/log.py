@@ -11,7 +11,9 @@ import logging
 import re
 
 # "+243 97 000 0001", "0970000001", and "%2B243970000001" as URL-encoded in query strings.
-_PHONE_LIKE = re.compile(r"(?:%2B|(?<![\w.])\+?)\d(?:[\s().-]?\d){7,14}(?![\w.])", re.IGNORECASE)
+_PHONE_LIKE = re.compile(
+    r"(?:%2B|(?<![\w.])\+?)\d(?:[\s().-]?\d){7,14}(?!\w)(?!\.\d)", re.IGNORECASE
+)
 MASK = "[number]"
 
 

@@ -64,9 +64,14 @@ class PhoneVault:
     def lookup_hash(self, number: str) -> str:
         return hmac.new(self._hash_key, number.encode("utf-8"), hashlib.sha256).hexdigest()
 
-    def pseudonym(self, role: str, number_hash: str, length: int = 6) -> str:
-        """A stable, unguessable name like FP-7K3Q9M, derived from the keyed hash."""
-        value = int(number_hash[:16], 16)
+    def pseudonym(self, role: str, number_hash: str, attempt: int = 0, length: int = 10) -> str:
+        """A stable, unguessable name like FP-7K3Q9M2XWA, derived from the keyed hash.
+
+        50 bits keep collisions negligible for any realistic network; `attempt`
+        picks other bits of the hash should one ever occur.
+        """
+        offset = (attempt * 13) % 40
+        value = int(number_hash[offset : offset + 16], 16)
         chars = []
         for _ in range(length):
             value, digit = divmod(value, 32)

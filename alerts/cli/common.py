@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
+from alembic.util.exc import CommandError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from alerts.adapters.vault import PhoneVault
 from alerts.settings import Settings, SettingsError
 
 
@@ -14,3 +19,28 @@ def load_settings() -> Settings:
         return Settings.from_env(os.environ)
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
+
+
+def load_vault(settings: Settings) -> PhoneVault:
+    try:
+        return PhoneVault(settings.require_data_key())
+    except (SettingsError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@contextmanager
+def database_errors_explained() -> Iterator[None]:
+    """Turn database and migration failures into one-line errors with a next step."""
+    try:
+        yield
+    except OperationalError as error:
+        raise click.ClickException(
+            f"database error: {error.orig}. Check ALERTS_DATABASE_URL, and run "
+            "`alerts db upgrade` if the tables are missing."
+        ) from None
+    except ProgrammingError as error:
+        raise click.ClickException(
+            f"database error: {error.orig}. Run `alerts db upgrade` to create the tables."
+        ) from None
+    except CommandError as error:
+        raise click.ClickException(f"migration error: {error}") from None

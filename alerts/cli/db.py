@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy.exc import OperationalError
 
-from alerts.cli.common import load_settings
+from alerts.cli.common import database_errors_explained, load_settings
 from alerts.db import migrate
 
 
@@ -17,12 +16,8 @@ def db() -> None:
 def upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (default: the latest)."""
     settings = load_settings()
-    try:
+    with database_errors_explained():
         migrate.upgrade(settings.database_url, revision)
-    except OperationalError as error:
-        raise click.ClickException(
-            f"cannot reach the database: {error.orig}. Check ALERTS_DATABASE_URL."
-        ) from None
     click.echo(f"database at {revision}")
 
 
@@ -31,5 +26,6 @@ def upgrade(revision: str) -> None:
 def downgrade(revision: str) -> None:
     """Revert migrations down to REVISION ('base' removes every table)."""
     settings = load_settings()
-    migrate.downgrade(settings.database_url, revision)
+    with database_errors_explained():
+        migrate.downgrade(settings.database_url, revision)
     click.echo(f"database at {revision}")

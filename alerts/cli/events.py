@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from alerts.cli.common import load_settings
+from alerts.cli.common import database_errors_explained, load_settings
 from alerts.db.session import make_engine, session_factory
 from alerts.services import ledger
 
@@ -17,7 +17,7 @@ def verify() -> None:
     """Check the whole hash chain; name the first broken event and exit 1 if any."""
     settings = load_settings()
     factory = session_factory(make_engine(settings.database_url))
-    with factory() as session:
+    with database_errors_explained(), factory() as session:
         checked, broken = ledger.verify(session)
     if broken is not None:
         click.echo(

@@ -6,8 +6,7 @@ from pathlib import Path
 import click
 import yaml
 
-from alerts.adapters.vault import PhoneVault
-from alerts.cli.common import load_settings
+from alerts.cli.common import database_errors_explained, load_settings, load_vault
 from alerts.clock import SystemClock
 from alerts.db.session import make_engine, session_factory
 from alerts.domain.network_file import NetworkFile, NetworkFileError, parse_network
@@ -43,9 +42,10 @@ def load(file: Path) -> None:
     """Load (or update) the network from a YAML or JSON FILE. Safe to repeat."""
     settings = load_settings()
     parsed = read_network_file(file)
+    vault = load_vault(settings)
     factory = session_factory(make_engine(settings.database_url))
-    vault = PhoneVault(settings.require_data_key())
-    summary = load_network(factory, vault, parsed, SystemClock().now())
+    with database_errors_explained():
+        summary = load_network(factory, vault, parsed, SystemClock().now())
     for section in ("bases", "units", "places", "senders"):
         click.echo(
             f"{section:8} {summary.created[section]:4} new  {summary.updated[section]:4} updated"

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # Any constant works; it only has to be the same in every process.
 LEDGER_LOCK_KEY = 7_215_001
+WRITER_OPTION = "alerts_writer"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -27,9 +28,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _serialise_sqlite_writers(engine: Engine) -> None:
-    """SQLite allows one writer. Taking the write lock at BEGIN (IMMEDIATE) makes
-    concurrent writers queue on busy_timeout instead of failing mid-transaction
-    with "database is locked" when they upgrade a read lock."""
+    """SQLite allows one writer. Write transactions take the write lock at BEGIN
+    (IMMEDIATE), so concurrent writers queue on busy_timeout instead of failing
+    mid-transaction with "database is locked" when they upgrade a read lock."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -42,7 +43,9 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers begin normally: WAL lets them run beside the one writer.
+        immediate = connection.get_execution_options().get(WRITER_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -61,8 +64,14 @@ def lock_ledger(session: Session) -> None:
 
 
 @contextmanager
-def write_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work that may append events: commits on success, rolls back on error."""
+def write_transaction(factory: sessionmaker[Session], *, ledger: bool = True) -> Iterator[Session]:
+    """One unit of work that writes: commits on success, rolls back on error.
+
+    With `ledger` (the default) it may append events, so it holds the ledger
+    lock; bookkeeping that never writes events (the outbox) passes False.
+    """
     with factory() as session, session.begin():
-        lock_ledger(session)
+        session.connection(execution_options={WRITER_OPTION: True})
+        if ledger:
+            lock_ledger(session)
         yield session

@@ -98,9 +98,13 @@ def route(
     bases: list[BaseSite],
     units: list[UnitState],
     today: date,
+    declined_by: frozenset[int] = frozenset(),
 ) -> RouteDecision:
     """Nearest open base by geodesic distance; then its ready QRF, else the
-    ready QRF whose base is nearest to the incident."""
+    ready QRF whose base is nearest to the incident.
+
+    Units in `declined_by` already refused this incident and are not asked again.
+    """
     if point is None:
         return RouteDecision(None, None, "unlocated", "not-routed")
 
@@ -124,25 +128,27 @@ def route(
     responsible = open_bases[0][1]
     base_distance = {base.id: distance for distance, base in open_bases}
 
+    units = [u for u in units if u.role == "qrf"]
+    available = [u for u in units if u.is_ready_qrf and u.id not in declined_by]
     unit_candidates: list[Candidate] = []
     chosen: UnitState | None = None
     unit_reason: UnitReason = "no-qrf-ready"
     for unit in units:
-        if unit.role != "qrf":
-            continue
         unit_distance = base_distance.get(unit.base_id)
-        eligible = unit.is_ready_qrf and unit_distance is not None
+        eligible = unit in available and unit_distance is not None
         note = unit.status if unit_distance is not None else "base closed"
+        if unit.id in declined_by:
+            note = "declined this incident"
         unit_candidates.append(
             Candidate("unit", unit.id, unit.callsign, unit_distance, eligible, note)
         )
 
-    own = [u for u in units if u.base_id == responsible.id and u.is_ready_qrf]
+    own = [u for u in available if u.base_id == responsible.id]
     if own:
         chosen = min(own, key=lambda u: (u.notice_to_move_min, u.id))
         unit_reason = "base-qrf-ready"
     else:
-        others = [u for u in units if u.is_ready_qrf and u.base_id in base_distance]
+        others = [u for u in available if u.base_id in base_distance]
         if others:
             chosen = min(others, key=lambda u: (base_distance[u.base_id], u.id))
             unit_reason = "nearest-other-qrf-ready"

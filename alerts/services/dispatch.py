@@ -9,6 +9,7 @@ from alerts.db.models import Incident, OperatingBase, Sender, Tasking, Unit
 from alerts.domain import texts
 from alerts.domain.geo import Point
 from alerts.domain.routing import BaseSite, RouteDecision, UnitState, route
+from alerts.domain.tasking import OPEN_STATUSES
 from alerts.services import ledger
 from alerts.services.context import ServiceContext
 from alerts.services.ledger import Subject
@@ -34,7 +35,14 @@ def route_incident(session: Session, ctx: ServiceContext, incident: Incident) ->
         None if incident.lat is None or incident.lon is None else Point(incident.lat, incident.lon)
     )
     bases, units = _network(session)
-    decision = route(point, bases, units, now.date())
+    declined_by = frozenset(
+        session.scalars(
+            select(Tasking.unit_id).where(
+                Tasking.incident_id == incident.id, Tasking.status == "declined"
+            )
+        )
+    )
+    decision = route(point, bases, units, now.date(), declined_by)
     incident.base_id = decision.base_id
     incident.route = decision.as_record()
     if decision.unit_id is None:
@@ -75,6 +83,8 @@ def task_unit(
     session.add(tasking)
     session.flush()
     incident.status = "tasked"
+    # Held for this incident from now on: the next alert looks for another QRF.
+    unit.status = "tasked"
     phones = duty_phones(session, unit.id)
     ledger.record(
         session,
@@ -110,4 +120,30 @@ def duty_phones(session: Session, unit_id: int) -> list[Sender]:
             .where(Sender.unit_id == unit_id, Sender.duty_rank.is_not(None))
             .order_by(Sender.duty_rank)
         )
+    )
+
+
+def has_open_tasking(session: Session, incident_id: int) -> bool:
+    return (
+        session.scalar(
+            select(Tasking.id)
+            .where(Tasking.incident_id == incident_id, Tasking.status.in_(OPEN_STATUSES))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def unit_has_other_open_tasking(session: Session, unit_id: int, tasking_id: int) -> bool:
+    return (
+        session.scalar(
+            select(Tasking.id)
+            .where(
+                Tasking.unit_id == unit_id,
+                Tasking.id != tasking_id,
+                Tasking.status.in_(OPEN_STATUSES),
+            )
+            .limit(1)
+        )
+        is not None
     )

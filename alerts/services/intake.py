@@ -37,6 +37,14 @@ class IntakeResult:
     language: str | None
     sender_role: str
     duplicate: bool
+    outbox_id: int | None = None
+
+
+def storable_text(body: str) -> tuple[str, bytes | None]:
+    """Text a database column can hold, plus the raw bytes if that changed anything."""
+    if "\x00" not in body:
+        return body, None
+    return body.replace("\x00", "\ufffd"), body.encode("utf-8")
 
 
 def receive(
@@ -76,18 +84,21 @@ def _store(session: Session, vault: PhoneVault, sms: InboundSms, now: datetime) 
         return IntakeResult(duplicate.id, duplicate.ref, language, role, duplicate=True)
 
     sender = find_or_create_sender(session, vault, phones.normalise(sms.from_number), now)
+    body, body_raw = storable_text(sms.body)
     message = InboundMessage(
         provider_sid=sms.provider_sid,
         ref=unused_ref(session, InboundMessage.ref),
         sender_id=sender.id,
-        body=sms.body,
+        body=body,
+        body_raw=body_raw,
         num_segments=sms.num_segments,
         channel=sms.channel,
         received_at=now,
     )
     session.add(message)
     session.flush()
-    session.add(Outbox(job=PROCESS_MESSAGE, ref_id=message.id, created_at=now, attempts=0))
+    job = Outbox(job=PROCESS_MESSAGE, ref_id=message.id, created_at=now, attempts=0)
+    session.add(job)
     ledger.record(
         session,
         now,
@@ -101,4 +112,7 @@ def _store(session: Session, vault: PhoneVault, sms: InboundSms, now: datetime) 
             "chars": len(sms.body),
         },
     )
-    return IntakeResult(message.id, message.ref, sender.language, sender.role, duplicate=False)
+    session.flush()
+    return IntakeResult(
+        message.id, message.ref, sender.language, sender.role, duplicate=False, outbox_id=job.id
+    )

@@ -85,6 +85,13 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
         if error.retryable:
             raise  # the job queue retries with backoff
         return SendOutcome(outbound_id, None, "failed")
+    except Exception:
+        # Unexpected (a bug, an SDK surprise): leave the message sendable for the retry.
+        with write_transaction(ctx.factory, ledger=False) as session:
+            message = session.get(OutboundMessage, outbound_id)
+            assert message is not None
+            message.status = "pending"
+        raise
 
     with write_transaction(ctx.factory) as session:
         message = session.get(OutboundMessage, outbound_id)

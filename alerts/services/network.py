@@ -23,6 +23,7 @@ from alerts.db.session import write_transaction
 from alerts.domain.network_file import NetworkFile
 from alerts.services import ledger
 from alerts.services.ledger import Subject
+from alerts.services.senders import unique_pseudonym
 
 
 @dataclass
@@ -193,7 +194,7 @@ def _register_phone(
     }
     if existing is None:
         fields |= {
-            "pseudonym": vault.pseudonym(values["role"], number_hash),
+            "pseudonym": unique_pseudonym(session, vault, values["role"], number_hash),
             "number_encrypted": vault.encrypt(phone),
             "number_hash": number_hash,
             "created_at": now,

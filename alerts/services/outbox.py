@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.db.models import Outbox
-from alerts.services.ports import JobQueue
+from alerts.db.session import write_transaction
+from alerts.services.ports import JobQueue, QueueUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ CLAIM_LEASE = timedelta(seconds=60)
 
 
 def _claim(factory: sessionmaker[Session], row_id: int, now: datetime) -> bool:
-    with factory() as session, session.begin():
+    with write_transaction(factory, ledger=False) as session:
         claimed = session.execute(
             update(Outbox)
             .where(
@@ -37,7 +38,7 @@ def _claim(factory: sessionmaker[Session], row_id: int, now: datetime) -> bool:
 
 
 def _finish(factory: sessionmaker[Session], row_id: int, now: datetime, error: str | None) -> None:
-    with factory() as session, session.begin():
+    with write_transaction(factory, ledger=False) as session:
         values: dict[str, object]
         if error is None:
             values = {"relayed_at": now, "last_error": None}
@@ -65,11 +66,16 @@ def relay(
             continue
         try:
             queue.enqueue(row.job, row.ref_id, job_id=f"outbox-{row.id}")
-        except Exception as error:  # the queue's own errors vary by client and version
-            log.warning("outbox %s not relayed, will retry: %s", row.id, type(error).__name__)
-            _finish(factory, row.id, now, f"{type(error).__name__}")
+        except QueueUnavailable as error:
+            log.warning("outbox %s not relayed, will retry: %s", row.id, error)
+            _finish(factory, row.id, now, str(error))
             # The queue is down: the remaining rows would fail the same way.
             break
+        except Exception as error:
+            # One bad row (say, a job name from a newer release) must not block the rest.
+            log.exception("outbox %s cannot be relayed", row.id)
+            _finish(factory, row.id, now, f"{type(error).__name__}: {error}")
+            continue
         _finish(factory, row.id, now, None)
         relayed += 1
     return relayed
@@ -77,4 +83,5 @@ def relay(
 
 def pending_count(factory: sessionmaker[Session]) -> int:
     with factory() as session:
-        return len(session.scalars(select(Outbox.id).where(Outbox.relayed_at.is_(None))).all())
+        query = select(func.count()).select_from(Outbox).where(Outbox.relayed_at.is_(None))
+        return int(session.scalar(query) or 0)

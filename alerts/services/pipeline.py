@@ -20,11 +20,13 @@ from alerts.domain.geo import Location, Point
 from alerts.domain.locating import SenderPlace, locate
 from alerts.services import ledger, replies
 from alerts.services.context import ServiceContext
-from alerts.services.dispatch import route_incident, task_unit
+from alerts.services.dispatch import has_open_tasking, route_incident, task_unit
 from alerts.services.ledger import Subject
 from alerts.services.references import unused_ref
 
 UNIT_ROLES = frozenset({"unit"})
+# A repeat after the response is over is news, not a repeat: it opens a new incident.
+FINISHED_INCIDENT_STATUSES = ("responded", "closed")
 
 
 @dataclass(frozen=True)
@@ -118,16 +120,58 @@ def _process_alert(
     incident = _open_incident_of_sender(session, ctx, sender, message.received_at)
     if incident is not None:
         _attach(session, ctx, incident, report)
-        return Outcome(message.id, "alert", report.id, incident.id)
-
-    incident = _open_incident(session, ctx, report, location)
-    if not location.located:
-        return Outcome(message.id, "alert", report.id, incident.id)
+        if not _sharpens(incident, location):
+            return Outcome(message.id, "alert", report.id, incident.id)
+        _relocate(session, ctx, incident, report, location)
+        if has_open_tasking(session, incident.id):
+            return Outcome(message.id, "alert", report.id, incident.id)
+    else:
+        incident = _open_incident(session, ctx, report, location)
+        if not location.located:
+            return Outcome(message.id, "alert", report.id, incident.id)
     decision = route_incident(session, ctx, incident)
     tasking = None
     if decision.unit_id is not None:
         tasking = task_unit(session, ctx, incident, decision.unit_id, decision.as_record())
     return Outcome(message.id, "alert", report.id, incident.id, tasking.id if tasking else None)
+
+
+def _sharpens(incident: Incident, location: Location) -> bool:
+    """A repeat that locates the incident better than anything before it."""
+    if not location.located or location.radius_m is None:
+        return False
+    return incident.radius_m is None or location.radius_m < incident.radius_m
+
+
+def _relocate(
+    session: Session, ctx: ServiceContext, incident: Incident, report: Report, location: Location
+) -> None:
+    previous = {"lat": incident.lat, "lon": incident.lon, "radius_m": incident.radius_m}
+    incident.lat, incident.lon, incident.radius_m = report.lat, report.lon, report.radius_m
+    incident.place_name = _place_label(location)
+    if incident.status == "triage":
+        incident.status = "open"
+    ledger.record(
+        session,
+        ctx.clock.now(),
+        "incident.relocated",
+        Subject("incident", incident.id),
+        {
+            "report_id": report.id,
+            "from": previous,
+            "method": location.method,
+            "lat": incident.lat,
+            "lon": incident.lon,
+            "radius_m": incident.radius_m,
+        },
+        incident_id=incident.id,
+    )
+
+
+def _place_label(location: Location) -> str | None:
+    if location.place_name is None and location.point is not None:
+        return f"{location.point.lat:.4f},{location.point.lon:.4f}"
+    return location.place_name
 
 
 def _open_incident_of_sender(
@@ -145,7 +189,7 @@ def _open_incident_of_sender(
         .where(
             Report.sender_id == sender.id,
             Report.received_at >= since,
-            Incident.status != "closed",
+            Incident.status.not_in(FINISHED_INCIDENT_STATUSES),
         )
         .order_by(Report.received_at.desc())
         .limit(1)
@@ -169,9 +213,6 @@ def _open_incident(
     session: Session, ctx: ServiceContext, report: Report, location: Location
 ) -> Incident:
     now = ctx.clock.now()
-    place_name = location.place_name
-    if place_name is None and location.point is not None:
-        place_name = f"{location.point.lat:.4f},{location.point.lon:.4f}"
     incident = Incident(
         ref=unused_ref(session, Incident.ref),
         status="open" if location.located else "triage",
@@ -180,7 +221,7 @@ def _open_incident(
         lat=report.lat,
         lon=report.lon,
         radius_m=report.radius_m,
-        place_name=place_name,
+        place_name=_place_label(location),
         first_report_at=report.received_at,
         last_report_at=report.received_at,
         opened_at=now,

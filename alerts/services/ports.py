@@ -6,10 +6,7 @@ queue), so services stay free of Twilio, Redis and RQ.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
-
-from alerts.clock import Clock
 
 
 class SmsSendError(Exception):
@@ -27,13 +24,14 @@ class SmsSender(Protocol):
         ...
 
 
+class QueueUnavailable(Exception):
+    """The job queue cannot be reached; the work stays in the outbox for later."""
+
+
 class JobQueue(Protocol):
     def enqueue(self, job: str, ref_id: int, job_id: str) -> None:
-        """Put job `job` for record `ref_id` on the queue. Raises on a queue outage."""
+        """Put job `job` for record `ref_id` on the queue.
+
+        Raises QueueUnavailable on an outage, ValueError for an unknown job.
+        """
         ...
-
-
-@dataclass(frozen=True)
-class Ports:
-    clock: Clock
-    sms: SmsSender

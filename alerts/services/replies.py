@@ -11,6 +11,7 @@ from alerts.domain.commands import parse_command
 from alerts.domain.tasking import EVENT_KIND, apply_command
 from alerts.services import ledger
 from alerts.services.context import ServiceContext
+from alerts.services.dispatch import unit_has_other_open_tasking
 from alerts.services.ledger import Subject
 from alerts.services.messaging import queue_sms
 
@@ -83,6 +84,8 @@ def handle_unit_reply(
     incident = session.get(Incident, tasking.incident_id)
     assert unit is not None and incident is not None
     unit.status = UNIT_STATUS_AFTER[command.verb]
+    if unit.status == "ready" and unit_has_other_open_tasking(session, unit.id, tasking.id):
+        unit.status = "tasked"
     incident.status = INCIDENT_STATUS_AFTER[command.verb]
     ledger.record(
         session,
@@ -93,7 +96,7 @@ def handle_unit_reply(
             "unit": unit.callsign,
             "from_status": previous,
             "message_id": message.id,
-            "phone": sender.pseudonym,
+            "from_phone": sender.pseudonym,
             # Kept verbatim: a refusal's own words are evidence.
             "reason": command.reason if command.verb == "NO" else None,
         },

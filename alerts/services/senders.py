@@ -30,6 +30,14 @@ def find_sender(session: Session, vault: PhoneVault, number: str) -> Sender | No
     ).first()
 
 
+def unique_pseudonym(session: Session, vault: PhoneVault, role: str, number_hash: str) -> str:
+    for attempt in range(8):
+        pseudonym = vault.pseudonym(role, number_hash, attempt)
+        if session.scalar(select(Sender.id).where(Sender.pseudonym == pseudonym)) is None:
+            return pseudonym
+    raise RuntimeError("no free pseudonym after 8 attempts; the data key may be broken")
+
+
 def find_or_create_sender(
     session: Session, vault: PhoneVault, number: str, now: datetime
 ) -> Sender:
@@ -42,7 +50,7 @@ def find_or_create_sender(
         return sender
     number_hash = vault.lookup_hash(number)
     sender = Sender(
-        pseudonym=vault.pseudonym("unregistered", number_hash),
+        pseudonym=unique_pseudonym(session, vault, "unregistered", number_hash),
         number_encrypted=vault.encrypt(number),
         number_hash=number_hash,
         role="unregistered",

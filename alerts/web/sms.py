@@ -22,11 +22,22 @@ log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__, url_prefix="/sms/twilio")
 
 
+# Twilio's sids are 34 characters; anything much longer is not from Twilio.
+MAX_SID_LENGTH = 64
+
+
 def _required(name: str) -> str:
     value = request.form.get(name)
     if value is None or (name != "Body" and not value.strip()):
         abort(400, description=f"missing field {name}")
     return value
+
+
+def _sid() -> str:
+    sid = _required("MessageSid").strip()
+    if len(sid) > MAX_SID_LENGTH:
+        abort(400, description=f"MessageSid is longer than {MAX_SID_LENGTH} characters")
+    return sid
 
 
 def _twiml(response: MessagingResponse) -> Response:
@@ -38,14 +49,14 @@ def _twiml(response: MessagingResponse) -> Response:
 def inbound() -> Response:
     ctx = web_context()
     sms = intake.InboundSms(
-        provider_sid=_required("MessageSid").strip(),
+        provider_sid=_sid(),
         from_number=_required("From"),
         body=_required("Body"),
         num_segments=request.form.get("NumSegments", type=int),
     )
     result = intake.receive(ctx.factory, ctx.vault, sms, ctx.clock.now())
-    if not result.duplicate:
-        relay_after_commit(ctx.factory, ctx.queue, ctx.clock.now())
+    if result.outbox_id is not None:
+        relay_after_commit(ctx.factory, ctx.queue, ctx.clock.now(), result.outbox_id)
     log.info(
         "inbound %s stored as message %s%s",
         sms.provider_sid,
@@ -65,11 +76,11 @@ def inbound() -> Response:
 @require_twilio_signature
 def status() -> tuple[str, int]:
     ctx = web_context()
-    sid = _required("MessageSid").strip()
+    sid = _sid()
     state = _required("MessageStatus").strip().lower()
     if state not in KNOWN_STATUSES:
         abort(400, description=f"unknown MessageStatus {state!r}")
-    error_code = request.form.get("ErrorCode") or None
+    error_code = (request.form.get("ErrorCode") or "")[:16] or None
     with write_transaction(ctx.factory) as session:
         known = messaging.record_delivery_status(session, ctx.clock.now(), sid, state, error_code)
     if not known:
@@ -77,9 +88,11 @@ def status() -> tuple[str, int]:
     return "", 204
 
 
-def relay_after_commit(factory: sessionmaker[Session], queue: JobQueue, now: datetime) -> None:
-    """Hand new work to the queue now; if Redis is down the scheduler's relay will."""
+def relay_after_commit(
+    factory: sessionmaker[Session], queue: JobQueue, now: datetime, outbox_id: int
+) -> None:
+    """Hand this request's job to the queue now; if Redis is down the scheduler will."""
     try:
-        outbox.relay(factory, queue, now, limit=20)
+        outbox.relay(factory, queue, now, only_ids=[outbox_id])
     except Exception:
         log.exception("outbox relay failed; the scheduler will retry")

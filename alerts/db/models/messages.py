@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alerts.db.models.base import Model
@@ -21,6 +21,9 @@ class InboundMessage(Model):
     ref: Mapped[str] = mapped_column(String(12), unique=True)
     sender_id: Mapped[int] = mapped_column(ForeignKey("senders.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
+    # The exact UTF-8 bytes, kept only when `body` could not hold them (a NUL
+    # byte, which PostgreSQL text refuses), so nothing that arrived is lost.
+    body_raw: Mapped[bytes | None] = mapped_column(LargeBinary)
     num_segments: Mapped[int | None] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(16), default="sms")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from alerts.db.models import Event, InboundMessage, OutboundMessage
+from alerts.db.session import write_transaction
 from alerts.services import messaging, pipeline
 from alerts.services.context import ServiceContext
 from alerts.services.ports import SmsSendError
@@ -82,3 +83,26 @@ def test_a_send_interrupted_mid_call_is_sent_again(system: LiveSystem) -> None:
         )
     assert messaging.send(services, outbound_id).provider_sid
     assert status_of(system, outbound_id) in {"accepted", "sent", "delivered"}
+
+
+class FixedSidSender:
+    def __init__(self, sid: str) -> None:
+        self.sid = sid
+
+    def send(self, to: str, body: str, status_callback: str | None) -> str:
+        return self.sid
+
+
+def test_a_callback_that_beat_the_api_response_is_applied_once_the_sid_is_stored(
+    system: LiveSystem,
+) -> None:
+    sid = "SM" + "7" * 32
+    with write_transaction(system.factory) as session:
+        messaging.record_delivery_status(session, system.clock.now(), sid, "delivered", None)
+    services = WorkerSetup(system.settings, clock=system.clock, sms=FixedSidSender(sid)).services()
+    outbound_id = queued_tasking_sms(system, services)
+    messaging.send(services, outbound_id)
+    assert status_of(system, outbound_id) == "delivered"
+    with system.factory() as session:
+        kinds = [e.kind for e in session.scalars(select(Event).order_by(Event.seq))]
+    assert kinds[-2:] == ["tasking.sent", "sms.delivered"]

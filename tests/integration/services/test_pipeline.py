@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from rq import Queue
 from rq.job import Job
 from sqlalchemy import select
@@ -101,25 +104,72 @@ def test_falls_back_to_another_bases_qrf_when_own_is_busy(system: LiveSystem) ->
 def test_processing_twice_changes_nothing(system: LiveSystem) -> None:
     system.text(FOCAL_POINT_MAVIVI, "attaque")
     system.run_workers()
+
+    def pipeline_events() -> list[int]:
+        # Delivery callbacks keep arriving from the sandbox; they are not the pipeline's.
+        with system.factory() as session:
+            return list(session.scalars(select(Event.id).where(Event.kind.not_like("sms.%"))))
+
     with system.factory() as session:
         message_id = session.scalars(select(InboundMessage.id)).one()
-        events_before = session.scalars(select(Event.id)).all()
+    events_before = pipeline_events()
     outcome = pipeline.process_message(context.current().services(), message_id)
     assert outcome.already_done
-    with system.factory() as session:
-        assert session.scalars(select(Event.id)).all() == events_before
+    assert pipeline_events() == events_before
 
 
-def test_informant_numbers_are_stored_only_encrypted(system: LiveSystem) -> None:
-    system.text(FOCAL_POINT_MAVIVI, "attaque")
+def test_informant_numbers_reach_no_log_line_and_no_event(
+    system: LiveSystem, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    system.text(FOCAL_POINT_MAVIVI, "attaque 0.5447, 29.4639")
+    system.text("+243990001234", "stranger here")
     system.run_workers()
+    wait_until(lambda: system.messages_to(QRF_BENI_PRIMARY))
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "alerts.web.sms" in {record.name for record in caplog.records}
+    for number in (FOCAL_POINT_MAVIVI, "+243990001234", "243970000001", "%2B243970000001"):
+        assert number not in logged
     with system.factory() as session:
         sender = session.scalars(select(Sender).where(Sender.role == "focal_point")).first()
-        assert sender is not None
-        assert FOCAL_POINT_MAVIVI.encode() not in sender.number_encrypted
-        assert sender.pseudonym.startswith("FP-")
-        for event in session.scalars(select(Event)):
-            assert FOCAL_POINT_MAVIVI not in str(event.data)
+        assert sender is not None and sender.pseudonym.startswith("FP-")
+        assert all(
+            FOCAL_POINT_MAVIVI not in str(event.data) for event in session.scalars(select(Event))
+        )
+
+
+def test_a_located_repeat_routes_an_incident_waiting_in_triage(system: LiveSystem) -> None:
+    system.text("+243990001234", "aidez nous ils arrivent")
+    system.text("+243990001234", "ils sont a 0.5447, 29.4639")
+    system.run_workers()
+    incident = only_incident(system)
+    assert incident.status == "tasked"
+    assert (incident.lat, incident.lon, incident.radius_m) == (0.5447, 29.4639, 100.0)
+    assert [
+        k
+        for k in kinds(system, incident.id)
+        if k in {"incident.relocated", "incident.routed", "tasking.created"}
+    ] == ["incident.relocated", "incident.routed", "tasking.created"]
+
+
+def test_a_repeat_does_not_task_a_second_unit(system: LiveSystem) -> None:
+    system.text(FOCAL_POINT_MAVIVI, "attaque 0.5447, 29.4639")
+    system.text(FOCAL_POINT_MAVIVI, "attaque 0.5447, 29.4639 encore")
+    system.run_workers()
+    with system.factory() as session:
+        assert len(session.scalars(select(Tasking)).all()) == 1
+
+
+def test_a_tasked_qrf_is_not_tasked_again_for_another_incident(system: LiveSystem) -> None:
+    system.text(FOCAL_POINT_MAVIVI, "attaque 0.5447, 29.4639")
+    system.text(FOCAL_POINT_KIWANJA, "attaque 0.5500, 29.4700")
+    system.run_workers()
+    with system.factory() as session:
+        units = [
+            session.get(Unit, t.unit_id).callsign  # type: ignore[union-attr]
+            for t in session.scalars(select(Tasking).order_by(Tasking.id))
+        ]
+    assert units == ["QRF-BENI", "QRF-GOMA"]
 
 
 def test_no_number_reaches_redis_keys_or_job_arguments(system: LiveSystem) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from alerts.db.models import InboundMessage, Outbox
 from alerts.services import outbox
 from alerts.supervisor import free_port, redis_answers
-from tests.live import FOCAL_POINT_MAVIVI, LiveSystem
+from tests.live import FOCAL_POINT_MAVIVI, QRF_BENI_PRIMARY, LiveSystem, wait_until
 from workers.queue import QUEUE_NAME, RqJobQueue
 from workers.scheduler import run_scheduler
 
@@ -77,7 +77,7 @@ def test_webhook_answers_while_redis_is_down_and_relay_delivers_later(
     )
     flaky_redis.stop()
 
-    result = system.text(FOCAL_POINT_MAVIVI, "attaque, Redis est en panne")
+    result = system.text(FOCAL_POINT_MAVIVI, "attaque 0.5447, 29.4639, Redis est en panne")
     assert result["webhook_status"] == 200
     assert result["replies"]  # the informant still gets a reference
     with system.factory() as session:
@@ -91,3 +91,8 @@ def test_webhook_answers_while_redis_is_down_and_relay_delivers_later(
     queue = Queue(QUEUE_NAME, connection=Redis.from_url(flaky_redis.url))
     assert queue.job_ids == [f"outbox-{row.id}"]
     assert outbox.pending_count(system.factory) == 0
+    # And the alert goes all the way: a worker on that Redis tasks the QRF.
+    system.redis = Redis.from_url(flaky_redis.url)
+    system.settings = settings
+    system.run_workers()
+    wait_until(lambda: system.messages_to(QRF_BENI_PRIMARY))

@@ -59,3 +59,10 @@ def test_decision_record_is_json_ready() -> None:
     record = route(MAVIVI, [BENI, GOMA], [qrf(10, 1)], TODAY).as_record()
     beni = record["candidates"][0]  # type: ignore[index]
     assert beni["name"] == "Beni" and 5_000 < beni["distance_m"] < 7_000
+
+
+def test_a_unit_that_declined_is_not_asked_again() -> None:
+    decision = route(MAVIVI, [BENI, GOMA], [qrf(10, 1), qrf(30, 3)], TODAY, frozenset({10}))
+    assert decision.unit_id == 30
+    declined = next(c for c in decision.candidates if c.kind == "unit" and c.id == 10)
+    assert (declined.eligible, declined.note) == (False, "declined this incident")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 10:14:22.553816
+Create Date: 2026-11-22 10:26:36.440602
 """
 
 from __future__ import annotations
@@ -201,6 +201,7 @@ def upgrade() -> None:
         sa.Column("ref", sa.String(length=12), nullable=False),
         sa.Column("sender_id", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("body_raw", sa.LargeBinary(), nullable=True),
         sa.Column("num_segments", sa.Integer(), nullable=True),
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
