@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry
+
+from alerts.services.ports import QueueUnavailable
 
 QUEUE_NAME = "alerts"
 
@@ -32,12 +35,15 @@ class RqJobQueue:
             function = JOBS[job]
         except KeyError:
             raise ValueError(f"unknown job {job!r}; known: {', '.join(JOBS)}") from None
-        self.queue.enqueue(
-            function,
-            ref_id,
-            job_id=job_id,
-            retry=RETRY,
-            result_ttl=24 * 3600,
-            failure_ttl=30 * 24 * 3600,
-            description=f"{job}({ref_id})",
-        )
+        try:
+            self.queue.enqueue(
+                function,
+                ref_id,
+                job_id=job_id,
+                retry=RETRY,
+                result_ttl=24 * 3600,
+                failure_ttl=30 * 24 * 3600,
+                description=f"{job}({ref_id})",
+            )
+        except (RedisError, OSError) as error:
+            raise QueueUnavailable(type(error).__name__) from error
