@@ -1,8 +1,8 @@
 """The database-driven scheduler: it keeps promises even when Redis forgets.
 
 Each tick it relays outbox rows that no request managed to enqueue (Redis
-was down, a web worker died after commit). Deadlines that must fire on time
-live in the database for the same reason, and are enforced here too.
+was down, a web worker died after commit). Because it reads the database,
+not Redis, it is also where time-critical deadlines belong.
 """
 
 from __future__ import annotations

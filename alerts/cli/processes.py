@@ -26,7 +26,7 @@ def worker(with_scheduler: bool, burst: bool) -> None:
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between ticks.")
 @click.option("--once", is_flag=True, help="Run one tick and exit.")
 def scheduler(interval: float, once: bool) -> None:
-    """Relay the outbox and enforce deadlines from the database."""
+    """Relay the outbox from the database, every second, whatever Redis lost."""
     relayed = run_scheduler(load_settings(), interval_s=interval, once=once)
     if once:
         click.echo(f"relayed {relayed} job(s)")

@@ -8,17 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 CommandVerb = Literal["ACK", "NO", "DEP", "ARR", "DONE"]
 
-_VERBS: dict[str, CommandVerb] = {
-    "ACK": "ACK",
-    "NO": "NO",
-    "DEP": "DEP",
-    "ARR": "ARR",
-    "DONE": "DONE",
-}
 _COMMAND = re.compile(
     r"^\s*(?P<verb>ACK|NO|DEP|ARR|DONE)\b[\s:.,#-]*(?:REF\b[\s:.#-]*)?"
     r"(?P<ref>[A-Z0-9]{3,12})?\b[\s:.,-]*(?P<rest>.*)$",
@@ -38,15 +31,10 @@ def parse_command(text: str) -> UnitCommand | None:
     match = _COMMAND.match(text or "")
     if match is None:
         return None
-    verb = _VERBS[match.group("verb").upper()]
+    verb = cast(CommandVerb, match.group("verb").upper())
     ref = match.group("ref")
     return UnitCommand(
         verb=verb,
         ref=ref.upper() if ref else None,
         reason=match.group("rest").strip(),
     )
-
-
-def looks_like_command(text: str) -> bool:
-    """True for anything starting with a command word, even a malformed one."""
-    return re.match(r"^\s*(ACK|NO|DEP|ARR|DONE)\b", text or "", re.IGNORECASE) is not None

@@ -38,7 +38,3 @@ def require_e164(raw: str, region: str = DEFAULT_REGION) -> str:
     if not phonenumbers.is_possible_number(parsed):
         raise InvalidPhoneNumber("not a possible phone number (wrong length?)")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-def is_e164(raw: str) -> bool:
-    return raw.startswith("+") and raw[1:].isdigit() and 8 <= len(raw) <= 16

@@ -52,19 +52,13 @@ def route_incident(session: Session, ctx: ServiceContext, incident: Incident) ->
         now,
         "incident.routed",
         Subject("incident", incident.id),
-        decision.as_record(),
+        incident.route,
         incident_id=incident.id,
     )
     return decision
 
 
-def task_unit(
-    session: Session,
-    ctx: ServiceContext,
-    incident: Incident,
-    unit_id: int,
-    decision: dict[str, object],
-) -> Tasking | None:
+def task_unit(session: Session, ctx: ServiceContext, incident: Incident, unit_id: int) -> Tasking:
     """Create a tasking and queue its SMS to the unit's primary duty phone.
 
     The SMS names the place, the threat and the time, and never who reported it.
@@ -76,7 +70,7 @@ def task_unit(
         incident_id=incident.id,
         unit_id=unit.id,
         status="pending",
-        decision=decision,
+        decision=incident.route or {},
         created_at=now,
         updated_at=now,
     )

@@ -132,7 +132,7 @@ def _process_alert(
     decision = route_incident(session, ctx, incident)
     tasking = None
     if decision.unit_id is not None:
-        tasking = task_unit(session, ctx, incident, decision.unit_id, decision.as_record())
+        tasking = task_unit(session, ctx, incident, decision.unit_id)
     return Outcome(message.id, "alert", report.id, incident.id, tasking.id if tasking else None)
 
 
