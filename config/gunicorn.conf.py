@@ -18,6 +18,10 @@ accesslog = "-"
 # Query strings never hold numbers, but keep the access log to method, path and status.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
 errorlog = "-"
+# gunicorn's control socket defaults to one path per user, which several servers
+# on one host (tests, benchmarks, staging) would fight over. We manage processes
+# with signals, so it is not needed.
+control_socket_disable = True
 
 
 def post_fork(server, worker):

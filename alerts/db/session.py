@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 # Any constant works; it only has to be the same in every process.
 LEDGER_LOCK_KEY = 7_215_001
 WRITER_OPTION = "alerts_writer"
+_LOCKED_IN = "alerts_ledger_locked_in"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -53,14 +54,19 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def lock_ledger(session: Session) -> None:
-    """Serialise writers that extend the event chain.
+    """Serialise writers that extend the event chain; once per transaction.
 
-    Taken at the start of every write transaction, before any row lock, so
-    the order of locks is the same everywhere and writers cannot deadlock.
-    On SQLite, BEGIN IMMEDIATE already serialises every writer.
+    Multi-step transactions take it first, before any row lock, so the order
+    of locks is the same everywhere and they cannot deadlock. On SQLite,
+    BEGIN IMMEDIATE already serialises every writer.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK_KEY})
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get(_LOCKED_IN) is transaction:
+        return
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK_KEY})
+    session.info[_LOCKED_IN] = transaction
 
 
 @contextmanager

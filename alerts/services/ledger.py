@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from alerts.db.models import Event, Report
+from alerts.db.session import lock_ledger
 from alerts.db.types import json_safe
 from alerts.domain.ledger import GENESIS_HASH, ChainBreak, ChainedEvent, event_hash, verify_chain
 
@@ -33,12 +34,17 @@ def record(
     actor: str = SYSTEM,
     incident_id: int | None = None,
 ) -> Event:
-    """Append one event. Call inside `write_transaction`, which holds the ledger lock.
+    """Append one event, inside a `write_transaction`.
+
+    The ledger lock is taken here if the transaction does not hold it yet:
+    short transactions (intake) thus hold it only from their first event to
+    their commit.
 
     Times never run backwards in the chain: if a clock is behind the head
     (another process, a skewed host), the event takes the head's time, and the
     skew is kept in the data so nothing is hidden.
     """
+    lock_ledger(session)
     head = session.scalars(select(Event).order_by(Event.seq.desc()).limit(1)).first()
     payload = json_safe(data or {})
     occurred_at = now
