@@ -38,6 +38,11 @@ SETTINGS_HELP: dict[str, str] = {
     "open incident.",
     "ALERTS_MAX_REQUEST_BYTES": "Larger webhook posts are refused with 413.",
     "ALERTS_LOG_LEVEL": "Python log level name.",
+    "ALERTS_GEOCODER_URL": "Unset: no online geocoder. A URL: a self-hosted Nominatim or Photon, "
+    "tried last for alerts nothing else could locate.",
+    "ALERTS_GEOCODER_KIND": "nominatim or photon.",
+    "ALERTS_GEOCODER_TIMEOUT_S": "Seconds before a geocoder lookup is abandoned.",
+    "ALERTS_GEOCODER_MIN_INTERVAL_S": "Seconds between geocoder lookups (rate limit).",
 }
 
 
@@ -48,6 +53,13 @@ def _bool(value: str, name: str) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{name} must be 1 or 0 (got {value!r})")
+
+
+def _float(value: str, name: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds (got {value!r})") from None
 
 
 def _int(value: str, name: str) -> int:
@@ -73,6 +85,10 @@ class Settings:
     same_sender_window: timedelta = timedelta(minutes=30)
     max_request_bytes: int = 64 * 1024
     log_level: str = "INFO"
+    geocoder_url: str | None = None
+    geocoder_kind: str = "nominatim"
+    geocoder_timeout_s: float = 3.0
+    geocoder_min_interval_s: float = 1.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -94,6 +110,14 @@ class Settings:
         text("ALERTS_DATA_KEY", "data_key")
         text("ALERTS_DEFAULT_LANGUAGE", "default_language")
         text("ALERTS_LOG_LEVEL", "log_level")
+        text("ALERTS_GEOCODER_URL", "geocoder_url")
+        text("ALERTS_GEOCODER_KIND", "geocoder_kind")
+        for name, field in (
+            ("ALERTS_GEOCODER_TIMEOUT_S", "geocoder_timeout_s"),
+            ("ALERTS_GEOCODER_MIN_INTERVAL_S", "geocoder_min_interval_s"),
+        ):
+            if env.get(name):
+                values[field] = _float(env[name], name)
         if env.get("ALERTS_SMS_AUTO_REPLY"):
             values["sms_auto_reply"] = _bool(env["ALERTS_SMS_AUTO_REPLY"], "ALERTS_SMS_AUTO_REPLY")
         if env.get("ALERTS_SAME_SENDER_WINDOW_S"):
@@ -111,6 +135,10 @@ class Settings:
         if not self.public_url.startswith(("http://", "https://")):
             raise SettingsError(
                 f"ALERTS_PUBLIC_URL must start with http:// or https:// (got {self.public_url!r})"
+            )
+        if self.geocoder_kind not in {"nominatim", "photon"}:
+            raise SettingsError(
+                f"ALERTS_GEOCODER_KIND must be nominatim or photon (got {self.geocoder_kind!r})"
             )
         if self.twilio_api_base is not None and not self.twilio_api_base.startswith(
             ("http://", "https://")

@@ -1,0 +1,90 @@
+"""The optional geocoder, against a fake Nominatim server on loopback."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask, jsonify, request
+
+from alerts.adapters.geocoder import HttpGeocoder
+from alerts.supervisor import free_port
+from tests.live import serve
+
+
+@dataclass
+class FakeNominatim:
+    url: str = ""
+    delay_s: float = 0.0
+    calls: list[tuple[float, dict[str, str]]] = field(default_factory=list)
+
+
+@pytest.fixture
+def nominatim() -> Iterator[FakeNominatim]:
+    fake = FakeNominatim()
+    app = Flask("fake-nominatim")
+
+    @app.get("/search")
+    def search():  # type: ignore[no-untyped-def]
+        fake.calls.append((time.monotonic(), request.args.to_dict()))
+        time.sleep(fake.delay_s)
+        if request.args.get("q", "").lower() != "mavivi":
+            return jsonify([])
+        return jsonify(
+            [
+                {
+                    "lat": "0.5447",
+                    "lon": "29.4639",
+                    "display_name": "Mavivi, Beni",
+                    "place_id": 1,
+                    "osm_type": "node",
+                    "osm_id": 1,
+                }
+            ]
+        )
+
+    port = free_port()
+    server = serve(app, port)
+    fake.url = f"http://127.0.0.1:{port}"
+    yield fake
+    server.shutdown()
+
+
+def test_finds_a_place_and_restricts_the_countries(nominatim: FakeNominatim) -> None:
+    hit = HttpGeocoder(nominatim.url, min_interval_s=0).geocode("Mavivi")
+    assert hit is not None
+    assert (hit.point.lat, hit.point.lon, hit.name) == (0.5447, 29.4639, "Mavivi, Beni")
+    assert nominatim.calls[0][1]["countrycodes"] == "cd,ss,cf,ml,sd"
+
+
+def test_not_found_is_none(nominatim: FakeNominatim) -> None:
+    assert HttpGeocoder(nominatim.url, min_interval_s=0).geocode("Atlantis") is None
+
+
+def test_a_slow_server_times_out_to_none(nominatim: FakeNominatim) -> None:
+    nominatim.delay_s = 2.0
+    assert HttpGeocoder(nominatim.url, timeout_s=0.3, min_interval_s=0).geocode("Mavivi") is None
+
+
+def test_a_dead_server_is_none() -> None:
+    assert HttpGeocoder(f"http://127.0.0.1:{free_port()}", min_interval_s=0).geocode("x") is None
+
+
+def test_calls_are_spaced_by_the_rate_limit(nominatim: FakeNominatim) -> None:
+    geocoder = HttpGeocoder(nominatim.url, min_interval_s=0.3)
+    threads = [threading.Thread(target=geocoder.geocode, args=("Mavivi",)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    times = sorted(t for t, _ in nominatim.calls)
+    assert len(times) == 3
+    assert all(later - earlier >= 0.25 for earlier, later in zip(times, times[1:], strict=False))
+
+
+def test_rejects_a_url_that_is_not_http() -> None:
+    with pytest.raises(ValueError, match="geocoder URL"):
+        HttpGeocoder("ftp://example.org")
