@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator
@@ -82,7 +83,7 @@ def test_calls_are_spaced_by_the_rate_limit(nominatim: FakeNominatim) -> None:
         thread.join()
     times = sorted(t for t, _ in nominatim.calls)
     assert len(times) == 3
-    assert all(later - earlier >= 0.25 for earlier, later in zip(times, times[1:], strict=False))
+    assert all(later - earlier >= 0.25 for earlier, later in itertools.pairwise(times))
 
 
 def test_rejects_a_url_that_is_not_http() -> None:
