@@ -10,11 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.adapters.vault import PhoneVault
-from alerts.db.models import InboundMessage, Outbox, Sender
+from alerts.db.models import InboundMessage, Sender
 from alerts.db.session import write_transaction
 from alerts.domain import phones
 from alerts.services import ledger
 from alerts.services.ledger import Subject
+from alerts.services.outbox import OutboxItem, claimed_row
 from alerts.services.references import unused_ref
 from alerts.services.senders import find_or_create_sender
 
@@ -37,7 +38,8 @@ class IntakeResult:
     language: str | None
     sender_role: str
     duplicate: bool
-    outbox_id: int | None = None
+    # Claimed for this request to hand to the queue after commit; None for a duplicate.
+    outbox: OutboxItem | None = None
 
 
 def storable_text(body: str) -> tuple[str, bytes | None]:
@@ -57,8 +59,9 @@ def receive(
     same reference back.
     """
     try:
-        # The ledger lock is taken only at the closing event: intake is the
-        # hot path in a flood, and its own rows cannot conflict with others'.
+        # The ledger lock is taken at the first event, not at BEGIN: intake is
+        # the hot path in a flood. For a known sender that is the closing
+        # event; a stranger's first message takes it a little earlier.
         with write_transaction(factory, ledger=False) as session:
             return _store(session, vault, sms, now)
     except IntegrityError:
@@ -99,7 +102,7 @@ def _store(session: Session, vault: PhoneVault, sms: InboundSms, now: datetime) 
     )
     session.add(message)
     session.flush()
-    job = Outbox(job=PROCESS_MESSAGE, ref_id=message.id, created_at=now, attempts=0)
+    job = claimed_row(PROCESS_MESSAGE, message.id, now)
     session.add(job)
     ledger.record(
         session,
@@ -116,5 +119,10 @@ def _store(session: Session, vault: PhoneVault, sms: InboundSms, now: datetime) 
     )
     session.flush()
     return IntakeResult(
-        message.id, message.ref, sender.language, sender.role, duplicate=False, outbox_id=job.id
+        message.id,
+        message.ref,
+        sender.language,
+        sender.role,
+        duplicate=False,
+        outbox=OutboxItem(job.id, job.job, job.ref_id),
     )

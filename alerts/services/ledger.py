@@ -45,7 +45,9 @@ def record(
     skew is kept in the data so nothing is hidden.
     """
     lock_ledger(session)
-    head = session.scalars(select(Event).order_by(Event.seq.desc()).limit(1)).first()
+    head = session.execute(
+        select(Event.seq, Event.hash, Event.occurred_at).order_by(Event.seq.desc()).limit(1)
+    ).first()
     payload = json_safe(data or {})
     occurred_at = now
     if head is not None and head.occurred_at > now:

@@ -9,7 +9,9 @@ mid-way, the lease expires and another relay picks it up.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,7 +22,29 @@ from alerts.services.ports import JobQueue, QueueUnavailable
 
 log = logging.getLogger(__name__)
 
-CLAIM_LEASE = timedelta(seconds=60)
+# Long enough for one enqueue; short enough that a row orphaned by a crash
+# between commit and enqueue is picked up by the scheduler within seconds.
+CLAIM_LEASE = timedelta(seconds=30)
+
+HandOver = Literal["relayed", "queue_down", "failed"]
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    job: str
+    ref_id: int
+
+
+def claimed_row(job: str, ref_id: int, now: datetime) -> Outbox:
+    """An outbox row its writer will hand over itself, right after commit.
+
+    Claimed from birth, so no relay races the writer for it; if the writer
+    dies before handing it over, the lease runs out and the scheduler does it.
+    """
+    return Outbox(
+        job=job, ref_id=ref_id, created_at=now, claimed_until=now + CLAIM_LEASE, attempts=1
+    )
 
 
 def _claim(factory: sessionmaker[Session], row_id: int, now: datetime) -> bool:
@@ -47,37 +71,48 @@ def _finish(factory: sessionmaker[Session], row_id: int, now: datetime, error: s
         session.execute(update(Outbox).where(Outbox.id == row_id).values(**values))
 
 
-def relay(
-    factory: sessionmaker[Session],
-    queue: JobQueue,
-    now: datetime,
-    only_ids: list[int] | None = None,
-    limit: int = 200,
-) -> int:
-    """Enqueue pending outbox rows (all, or just `only_ids`). Returns how many went."""
+def hand_over(
+    factory: sessionmaker[Session], queue: JobQueue, item: OutboxItem, now: datetime
+) -> HandOver:
+    """Enqueue one row this process holds the claim on, and mark it relayed.
+
+    On failure the claim is released, so the next relay retries it.
+    """
+    try:
+        queue.enqueue(item.job, item.ref_id, job_id=f"outbox-{item.id}")
+    except QueueUnavailable as error:
+        log.warning("outbox %s not relayed, will retry: %s", item.id, error)
+        _finish(factory, item.id, now, str(error))
+        return "queue_down"
+    except Exception as error:
+        # One bad row (say, a job name from a newer release) must not block the rest.
+        log.exception("outbox %s cannot be relayed", item.id)
+        _finish(factory, item.id, now, f"{type(error).__name__}: {error}")
+        return "failed"
+    _finish(factory, item.id, now, None)
+    return "relayed"
+
+
+def relay(factory: sessionmaker[Session], queue: JobQueue, now: datetime, limit: int = 200) -> int:
+    """Enqueue pending outbox rows nobody holds a live claim on. Returns how many went."""
     with factory() as session:
-        query = select(Outbox.id, Outbox.job, Outbox.ref_id).where(Outbox.relayed_at.is_(None))
-        if only_ids is not None:
-            query = query.where(Outbox.id.in_(only_ids))
-        pending = session.execute(query.order_by(Outbox.id).limit(limit)).all()
+        pending = session.execute(
+            select(Outbox.id, Outbox.job, Outbox.ref_id)
+            .where(
+                Outbox.relayed_at.is_(None),
+                (Outbox.claimed_until.is_(None)) | (Outbox.claimed_until < now),
+            )
+            .order_by(Outbox.id)
+            .limit(limit)
+        ).all()
     relayed = 0
     for row in pending:
         if not _claim(factory, row.id, now):
             continue
-        try:
-            queue.enqueue(row.job, row.ref_id, job_id=f"outbox-{row.id}")
-        except QueueUnavailable as error:
-            log.warning("outbox %s not relayed, will retry: %s", row.id, error)
-            _finish(factory, row.id, now, str(error))
-            # The queue is down: the remaining rows would fail the same way.
-            break
-        except Exception as error:
-            # One bad row (say, a job name from a newer release) must not block the rest.
-            log.exception("outbox %s cannot be relayed", row.id)
-            _finish(factory, row.id, now, f"{type(error).__name__}: {error}")
-            continue
-        _finish(factory, row.id, now, None)
-        relayed += 1
+        outcome = hand_over(factory, queue, OutboxItem(row.id, row.job, row.ref_id), now)
+        if outcome == "queue_down":
+            break  # the remaining rows would fail the same way
+        relayed += outcome == "relayed"
     return relayed
 
 

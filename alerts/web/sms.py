@@ -55,8 +55,8 @@ def inbound() -> Response:
         num_segments=request.form.get("NumSegments", type=int),
     )
     result = intake.receive(ctx.factory, ctx.vault, sms, ctx.clock.now())
-    if result.outbox_id is not None:
-        relay_after_commit(ctx.factory, ctx.queue, ctx.clock.now(), result.outbox_id)
+    if result.outbox is not None:
+        hand_over_after_commit(ctx.factory, ctx.queue, ctx.clock.now(), result.outbox)
     log.info(
         "inbound %s stored as message %s%s",
         sms.provider_sid,
@@ -88,11 +88,12 @@ def status() -> tuple[str, int]:
     return "", 204
 
 
-def relay_after_commit(
-    factory: sessionmaker[Session], queue: JobQueue, now: datetime, outbox_id: int
+def hand_over_after_commit(
+    factory: sessionmaker[Session], queue: JobQueue, now: datetime, item: outbox.OutboxItem
 ) -> None:
     """Hand this request's job to the queue now; if Redis is down the scheduler will."""
     try:
-        outbox.relay(factory, queue, now, only_ids=[outbox_id])
+        outbox.hand_over(factory, queue, item, now)
     except Exception:
-        log.exception("outbox relay failed; the scheduler will retry")
+        # Even the database hiccupped: the claim's lease runs out and the scheduler relays.
+        log.exception("outbox hand-over failed; the scheduler will retry")

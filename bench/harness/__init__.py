@@ -1,0 +1,1 @@
+"""The pieces of bench/intake.py: servers, load, checks and the report."""

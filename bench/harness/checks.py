@@ -1,0 +1,121 @@
+"""Inside the app's run: the ledger lock sampled during it, and what it left behind."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from redis import Redis
+from sqlalchemy import Engine, func, select, text
+
+from alerts.db.models import InboundMessage, Outbox
+from alerts.db.session import session_factory
+from alerts.services import ledger
+from workers.queue import QUEUE_NAME
+
+
+class LockSampler:
+    """Every 100 ms, how many of the app's database sessions wait on an advisory lock.
+
+    The only advisory lock the app takes is the ledger's, held by each intake
+    from its event insert to its commit. The servers connect under their own
+    application_name, so other users of the database are not counted.
+    """
+
+    QUERY = text(
+        "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'),"
+        " count(*) FILTER (WHERE state = 'active')"
+        " FROM pg_stat_activity WHERE application_name = :ours"
+    )
+
+    def __init__(self, engine: Engine, application_name: str) -> None:
+        self.engine, self.ours = engine, application_name
+        self.samples: list[tuple[int, int]] = []  # (waiting on the lock, running a statement)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with self.engine.connect() as connection:
+            while not self._stop.wait(0.1):
+                waiting, active = connection.execute(self.QUERY, {"ours": self.ours}).one()
+                connection.rollback()  # pg_stat_activity is a snapshot per transaction
+                self.samples.append((int(waiting), int(active)))
+
+    def __enter__(self) -> LockSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def summary(self) -> tuple[float, float, float]:
+        """Mean sessions waiting on the lock, mean running a statement, share of samples
+        with at least one waiting."""
+        n = len(self.samples) or 1
+        return (
+            sum(w for w, _ in self.samples) / n,
+            sum(a for _, a in self.samples) / n,
+            sum(1 for w, _ in self.samples if w) / n,
+        )
+
+
+@dataclass(frozen=True)
+class Checks:
+    timed: int  # webhooks the app was sent in the timed run
+    stored: int  # ...of which stored as messages
+    expected_total: int  # webhooks sent to the app, warm-up included
+    messages: int  # messages in the schema
+    outbox_rows: int
+    unrelayed: int  # outbox rows never handed to Redis
+    jobs: int  # jobs waiting in the RQ queue (no worker runs, so all of them)
+    events: int
+    chain_break: str | None
+
+    @property
+    def ok(self) -> bool:
+        everything = {self.messages, self.outbox_rows, self.jobs}
+        return (
+            self.stored == self.timed
+            and everything == {self.expected_total}
+            and self.unrelayed == 0
+            and self.chain_break is None
+        )
+
+    def summary(self) -> str:
+        chain = "intact" if self.chain_break is None else f"broken: {self.chain_break}"
+        return (
+            f"Loss check ({'as expected' if self.ok else '**MISMATCH**'}): {self.stored} of "
+            f"the {self.timed} timed webhooks stored; {self.expected_total} sent in all (warm-up "
+            f"included) gave {self.messages} messages, {self.outbox_rows} outbox rows "
+            f"({self.unrelayed} unrelayed) and {self.jobs} RQ jobs; event chain {chain} "
+            f"({self.events} events)."
+        )
+
+
+def check(engine: Engine, redis_url: str, timed_sids: list[str], expected_total: int) -> Checks:
+    with session_factory(engine)() as session:
+        stored = session.scalar(
+            select(func.count())
+            .select_from(InboundMessage)
+            .where(InboundMessage.provider_sid.in_(timed_sids))
+        )
+        messages = session.scalar(select(func.count()).select_from(InboundMessage))
+        outbox_rows = session.scalar(select(func.count()).select_from(Outbox))
+        unrelayed = session.scalar(
+            select(func.count()).select_from(Outbox).where(Outbox.relayed_at.is_(None))
+        )
+        events, chain_break = ledger.verify(session)
+    with Redis.from_url(redis_url) as redis:
+        jobs = int(redis.llen(f"rq:queue:{QUEUE_NAME}"))
+    return Checks(
+        timed=len(timed_sids),
+        stored=int(stored or 0),
+        expected_total=expected_total,
+        messages=int(messages or 0),
+        outbox_rows=int(outbox_rows or 0),
+        unrelayed=int(unrelayed or 0),
+        jobs=jobs,
+        events=events,
+        chain_break=None if chain_break is None else str(chain_break),
+    )
