@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 
 class SettingsError(ValueError):
@@ -38,6 +39,7 @@ SETTINGS_HELP: dict[str, str] = {
     "open incident.",
     "ALERTS_MAX_REQUEST_BYTES": "Larger webhook posts are refused with 413.",
     "ALERTS_LOG_LEVEL": "Python log level name.",
+    "ALERTS_KEYWORDS_DIR": "Folder of the threat keyword lists (one YAML per language).",
     "ALERTS_GEOCODER_URL": "Unset: no online geocoder. A URL: a self-hosted Nominatim or Photon, "
     "tried last for alerts nothing else could locate.",
     "ALERTS_GEOCODER_KIND": "nominatim or photon.",
@@ -85,6 +87,7 @@ class Settings:
     same_sender_window: timedelta = timedelta(minutes=30)
     max_request_bytes: int = 64 * 1024
     log_level: str = "INFO"
+    keywords_dir: Path = Path("config/keywords")
     geocoder_url: str | None = None
     geocoder_kind: str = "nominatim"
     geocoder_timeout_s: float = 3.0
@@ -111,6 +114,8 @@ class Settings:
         text("ALERTS_DEFAULT_LANGUAGE", "default_language")
         text("ALERTS_LOG_LEVEL", "log_level")
         text("ALERTS_GEOCODER_URL", "geocoder_url")
+        if env.get("ALERTS_KEYWORDS_DIR"):
+            values["keywords_dir"] = Path(env["ALERTS_KEYWORDS_DIR"])
         text("ALERTS_GEOCODER_KIND", "geocoder_kind")
         for name, field in (
             ("ALERTS_GEOCODER_TIMEOUT_S", "geocoder_timeout_s"),

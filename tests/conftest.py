@@ -148,6 +148,7 @@ def settings(database_url: str, redis_url: str) -> Settings:
         sms_from="+243810009999",
         secret_key="test-secret-key",
         data_key=DATA_KEY,
+        keywords_dir=ROOT / "config" / "keywords",
     )
 
 
@@ -171,6 +172,7 @@ def system(
         sms_from=ALERT_NUMBER,
         secret_key="test-secret-key",
         data_key=DATA_KEY,
+        keywords_dir=ROOT / "config" / "keywords",
     )
     sandbox = create_sandbox_app(
         SandboxConfig(

@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from alerts.adapters.geocoder import HttpGeocoder
+from alerts.adapters.keywords import load_keyword_lists
 from alerts.adapters.twilio_sms import TwilioSmsSender, build_twilio_client
 from alerts.adapters.vault import PhoneVault
 from alerts.clock import Clock, SystemClock
 from alerts.db.session import make_engine, session_factory
 from alerts.services.context import ServiceContext
+from alerts.services.locating import Geocoder, Locator, PlaceIndexCache
 from alerts.services.ports import JobQueue, SmsSender
 from alerts.settings import Settings
 from workers.queue import RqJobQueue
@@ -47,6 +50,8 @@ class WorkerSetup:
                 clock=self.clock,
                 sms=sms,
                 status_callback_url=self.settings.url_for("/sms/twilio/status"),
+                locator=Locator(PlaceIndexCache(), geocoder_from(self.settings)),
+                keywords=load_keyword_lists(self.settings.keywords_dir),
                 same_sender_window=self.settings.same_sender_window,
                 default_language=self.settings.default_language,
             )
@@ -59,6 +64,17 @@ class WorkerSetup:
         self.services()
         assert self._queue is not None
         return self._queue
+
+
+def geocoder_from(settings: Settings) -> Geocoder | None:
+    if not settings.geocoder_url:
+        return None
+    return HttpGeocoder(
+        settings.geocoder_url,
+        "photon" if settings.geocoder_kind == "photon" else "nominatim",
+        timeout_s=settings.geocoder_timeout_s,
+        min_interval_s=settings.geocoder_min_interval_s,
+    )
 
 
 _setup: WorkerSetup | None = None

@@ -6,6 +6,8 @@ import click
 
 from alerts.cli.db import db
 from alerts.cli.events import events
+from alerts.cli.gazetteer import gazetteer
+from alerts.cli.geolocate import geolocate_command
 from alerts.cli.network import network
 from alerts.cli.processes import keys, scheduler, worker
 from alerts.cli.sandbox import sandbox
@@ -17,5 +19,6 @@ def main() -> None:
     """community-alerts: SMS alerts to tasked QRFs, with an auditable timeline."""
 
 
-for command in (db, events, network, keys, worker, scheduler, sandbox, up):
+for command in (db, events, gazetteer, network, keys, worker, scheduler, sandbox, up):
     main.add_command(command)
+main.add_command(geolocate_command, name="geolocate")

@@ -15,6 +15,7 @@ from alerts.cli.network import read_network_file
 from alerts.clock import SystemClock
 from alerts.db import migrate
 from alerts.db.session import make_engine, session_factory
+from alerts.gazetteer.starter import import_starter
 from alerts.services.network import load_network
 from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
 from alerts.supervisor import (
@@ -93,13 +94,16 @@ def up(network_file: Path, web_bind: str, sandbox_port: int, instance: Path) -> 
         settings = Settings.from_env(env)
         migrate.upgrade(settings.database_url)
         click.echo(f"database   {settings.database_url} (migrated)")
+        factory = session_factory(make_engine(settings.database_url))
         summary = load_network(
-            session_factory(make_engine(settings.database_url)),
+            factory,
             PhoneVault(settings.require_data_key()),
             read_network_file(network_file),
             SystemClock().now(),
         )
         click.echo(f"network    {network_file} ({'loaded' if summary.changed else 'unchanged'})")
+        places = import_starter(factory)
+        click.echo(f"gazetteer  starter, {places.kept} places (GeoNames, CC BY 4.0)")
 
         sandbox_url = f"http://127.0.0.1:{sandbox_port}"
         if http_answers(f"{sandbox_url}/_sandbox/health"):

@@ -152,7 +152,17 @@ def _cross_references(network: NetworkFile) -> list[str]:
     problems: list[str] = []
     base_ids = [b.id for b in network.bases]
     callsigns = [u.callsign for u in network.units]
-    place_names = {p.name.casefold() for p in network.places}
+    place_names: dict[str, int] = {}
+    seen_places: set[tuple[str, str]] = set()
+    for index, place in enumerate(network.places):
+        name_and_admin = (place.name.casefold(), (place.admin or "").casefold())
+        if name_and_admin in seen_places:
+            problems.append(
+                f"places[{index}] ({place.name}): duplicate of an earlier place with the same "
+                "admin; namesakes must differ in `admin`"
+            )
+        seen_places.add(name_and_admin)
+        place_names[place.name.casefold()] = place_names.get(place.name.casefold(), 0) + 1
     for section, keys in (("bases", base_ids), ("units", callsigns)):
         seen: set[str] = set()
         for index, key in enumerate(keys):
@@ -181,6 +191,11 @@ def _cross_references(network: NetworkFile) -> list[str]:
         label = f"senders[{index}]"
         if sender.place and sender.place.casefold() not in place_names:
             problems.append(f"{label}.place: no place named {sender.place!r} in places")
+        elif sender.place and place_names[sender.place.casefold()] > 1:
+            problems.append(
+                f"{label}.place: {place_names[sender.place.casefold()]} places are named "
+                f"{sender.place!r}; rename one (e.g. with its area) so the home is certain"
+            )
         if sender.base and sender.base not in base_ids:
             problems.append(f"{label}.base: no base with id {sender.base!r}")
         if sender.unit and sender.unit not in callsigns:

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.adapters.vault import PhoneVault
 from alerts.clock import Clock
+from alerts.domain.threats import KeywordLists
+from alerts.services.locating import Locator
 from alerts.services.ports import SmsSender
 
 
@@ -19,6 +21,8 @@ class ServiceContext:
     clock: Clock
     sms: SmsSender
     status_callback_url: str | None
+    locator: Locator
+    keywords: KeywordLists
     same_sender_window: timedelta = timedelta(minutes=30)
     default_language: str = "fr"
     unit_language: str = "en"

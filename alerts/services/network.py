@@ -119,7 +119,13 @@ def load_network(
         places: dict[str, Place] = {}
         for place_entry in network.places:
             existing_place = session.scalars(
-                select(Place).where(Place.name == place_entry.name, Place.source == "network")
+                select(Place).where(
+                    Place.name == place_entry.name,
+                    Place.admin.is_(None)
+                    if place_entry.admin is None
+                    else Place.admin == place_entry.admin,
+                    Place.source == "network",
+                )
             ).first()
             places[place_entry.name.casefold()] = _upsert(
                 session,

@@ -8,16 +8,17 @@ the job can simply run again; each stage still writes its own timed event.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.db.models import InboundMessage, Incident, Place, Report, Sender
+from alerts.db.models import InboundMessage, Incident, Report, Sender
 from alerts.db.session import write_transaction
-from alerts.domain.geo import Location, Point
-from alerts.domain.locating import SenderPlace, locate
+from alerts.domain.geo import Location
+from alerts.domain.threats import ThreatAssessment, classify
 from alerts.services import ledger, replies
 from alerts.services.context import ServiceContext
 from alerts.services.dispatch import has_open_tasking, route_incident, task_unit
@@ -40,6 +41,7 @@ class Outcome:
 
 
 def process_message(ctx: ServiceContext, message_id: int) -> Outcome:
+    assessment = _assess(ctx, message_id)
     with write_transaction(ctx.factory) as session:
         message = session.get(InboundMessage, message_id)
         if message is None:
@@ -48,11 +50,35 @@ def process_message(ctx: ServiceContext, message_id: int) -> Outcome:
             return _previous_outcome(session, message)
         sender = session.get(Sender, message.sender_id)
         assert sender is not None
-        if sender.role in UNIT_ROLES:
+        if assessment is None:
             replies.handle_unit_reply(session, ctx, message, sender)
             _mark(message, "unit_reply", ctx.clock.now())
             return Outcome(message.id, "unit_reply")
-        return _process_alert(session, ctx, message, sender)
+        return _process_alert(session, ctx, message, sender, assessment)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    location: Location
+    threat: ThreatAssessment
+
+
+def _assess(ctx: ServiceContext, message_id: int) -> Assessment | None:
+    """Locate and classify an alert before the write transaction: locating may
+    wait on a geocoder, which must never happen while holding the ledger lock.
+    None for a unit's reply, which is not an alert."""
+    with ctx.factory() as session:
+        message = session.get(InboundMessage, message_id)
+        if message is None:
+            raise LookupError(f"no inbound message {message_id}")
+        sender = session.get(Sender, message.sender_id)
+        assert sender is not None
+        if sender.role in UNIT_ROLES:
+            return None
+        return Assessment(
+            ctx.locator.locate(session, message.body, sender),
+            classify(message.body, ctx.keywords),
+        )
 
 
 def _mark(message: InboundMessage, handled_as: str, now: datetime) -> None:
@@ -71,25 +97,24 @@ def _previous_outcome(session: Session, message: InboundMessage) -> Outcome:
     )
 
 
-def _sender_place(session: Session, sender: Sender) -> SenderPlace | None:
-    if sender.place_id is None:
-        return None
-    place = session.get(Place, sender.place_id)
-    if place is None:
-        return None
-    return SenderPlace(place.name, Point(place.lat, place.lon))
-
-
 def _process_alert(
-    session: Session, ctx: ServiceContext, message: InboundMessage, sender: Sender
+    session: Session,
+    ctx: ServiceContext,
+    message: InboundMessage,
+    sender: Sender,
+    assessment: Assessment,
 ) -> Outcome:
-    location = locate(message.body, _sender_place(session, sender))
+    location, threat = assessment.location, assessment.threat
     now = ctx.clock.now()
     report = Report(
         message_id=message.id,
         sender_id=sender.id,
         text=message.body,
         received_at=message.received_at,
+        threat=threat.threat,
+        severity=threat.severity,
+        ambiguous=location.ambiguous,
+        candidates=[dataclasses.asdict(c) for c in location.candidates] or None,
         lat=location.point.lat if location.point else None,
         lon=location.point.lon if location.point else None,
         radius_m=location.radius_m,
@@ -113,6 +138,12 @@ def _process_alert(
             "radius_m": location.radius_m,
             "confidence": location.confidence,
             "place": location.place_name,
+            "matched_text": location.matched_text,
+            "ambiguous": location.ambiguous,
+            "candidates": report.candidates,
+            "threat": threat.threat,
+            "severity": threat.severity,
+            "threat_words": list(threat.matched),
         },
     )
     _mark(message, "alert", now)
@@ -127,7 +158,7 @@ def _process_alert(
             return Outcome(message.id, "alert", report.id, incident.id)
     else:
         incident = _open_incident(session, ctx, report, location)
-        if not location.located:
+        if incident.triage_reason is not None:
             return Outcome(message.id, "alert", report.id, incident.id)
     decision = route_incident(session, ctx, incident)
     tasking = None
@@ -136,9 +167,18 @@ def _process_alert(
     return Outcome(message.id, "alert", report.id, incident.id, tasking.id if tasking else None)
 
 
+def triage_reason_for(location: Location) -> str | None:
+    """Why a person must decide where this is before anyone is sent."""
+    if not location.located:
+        return "unlocated"
+    if location.ambiguous:
+        return "ambiguous"
+    return None
+
+
 def _sharpens(incident: Incident, location: Location) -> bool:
     """A repeat that locates the incident better than anything before it."""
-    if not location.located or location.radius_m is None:
+    if not location.located or location.ambiguous or location.radius_m is None:
         return False
     return incident.radius_m is None or location.radius_m < incident.radius_m
 
@@ -151,6 +191,7 @@ def _relocate(
     incident.place_name = _place_label(location)
     if incident.status == "triage":
         incident.status = "open"
+        incident.triage_reason = None
     ledger.record(
         session,
         ctx.clock.now(),
@@ -199,6 +240,8 @@ def _open_incident_of_sender(
 def _attach(session: Session, ctx: ServiceContext, incident: Incident, report: Report) -> None:
     report.incident_id = incident.id
     incident.last_report_at = max(incident.last_report_at, report.received_at)
+    if report.severity > incident.severity:
+        incident.severity, incident.threat = report.severity, report.threat
     ledger.record(
         session,
         ctx.clock.now(),
@@ -213,11 +256,13 @@ def _open_incident(
     session: Session, ctx: ServiceContext, report: Report, location: Location
 ) -> Incident:
     now = ctx.clock.now()
+    triage_reason = triage_reason_for(location)
     incident = Incident(
         ref=unused_ref(session, Incident.ref),
-        status="open" if location.located else "triage",
+        status="triage" if triage_reason else "open",
+        triage_reason=triage_reason,
         threat=report.threat,
-        severity=1,
+        severity=report.severity,
         lat=report.lat,
         lon=report.lon,
         radius_m=report.radius_m,
@@ -238,7 +283,9 @@ def _open_incident(
             "ref": incident.ref,
             "report_id": report.id,
             "status": incident.status,
-            "triage_reason": None if location.located else "unlocated",
+            "triage_reason": triage_reason,
+            "threat": incident.threat,
+            "severity": incident.severity,
         },
         incident_id=incident.id,
     )

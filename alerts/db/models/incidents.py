@@ -20,6 +20,8 @@ class Incident(Model):
     status: Mapped[str] = mapped_column(String(16), index=True)
     threat: Mapped[str] = mapped_column(String(32), default="unknown")
     severity: Mapped[int] = mapped_column(Integer, default=1)
+    # Why a person must look before anything is tasked: unlocated, ambiguous, no unit.
+    triage_reason: Mapped[str | None] = mapped_column(String(32))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     radius_m: Mapped[float | None] = mapped_column(Float)
@@ -45,9 +47,13 @@ class Report(Model):
     text: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     threat: Mapped[str] = mapped_column(String(32), default="unknown")
+    severity: Mapped[int] = mapped_column(Integer, default=1)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     radius_m: Mapped[float | None] = mapped_column(Float)
+    ambiguous: Mapped[bool] = mapped_column(default=False)
+    # Up to five places the text may mean, best first, for the JOC to choose from.
+    candidates: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument)
     location_method: Mapped[str] = mapped_column(String(32))
     location_confidence: Mapped[float] = mapped_column(Float, default=0.0)
     place_name: Mapped[str | None] = mapped_column(String(200))

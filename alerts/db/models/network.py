@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alerts.db.models.base import Model
@@ -47,7 +47,16 @@ class Unit(Model):
 
 
 class Place(Model):
+    """A named place alerts may mention: from the mission network file or a gazetteer.
+
+    `source` is "network" (the mission's own file, which takes precedence and is
+    never touched by gazetteer imports) or "geonames" (keyed on `geonameid`).
+    """
+
     __tablename__ = "places"
+    # The matcher loads a mission's countries plus every network place, and
+    # `alerts gazetteer stats` counts by source and country: one index serves both.
+    __table_args__ = (Index("ix_places_source_country", "source", "country"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
@@ -56,6 +65,12 @@ class Place(Model):
     lon: Mapped[float] = mapped_column(Float)
     admin: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(32), default="network")
+    # A unique index rather than a constraint: SQLite adds an index in place,
+    # while a constraint would rebuild a table that senders reference.
+    geonameid: Mapped[int | None] = mapped_column(Integer, index=True, unique=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    feature: Mapped[str | None] = mapped_column(String(10))
+    population: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Sender(Model):

@@ -76,3 +76,13 @@ def test_focal_points_need_a_village_and_clas_a_base() -> None:
     problems = problems_of(doc)
     assert "senders[0]: a focal_point needs `place`, the village they are registered to" in problems
     assert "senders[2]: a cla needs `base`, the base she lives on" in problems
+
+
+def test_namesakes_need_different_admin_and_cannot_be_a_home() -> None:
+    doc = document()
+    mabanga = {"name": "Mabanga", "lat": -1.63, "lon": 29.21, "admin": "Nyiragongo"}
+    doc["places"] += [mabanga, dict(mabanga)]
+    assert any(p.startswith("places[") and "namesakes must differ" in p for p in problems_of(doc))
+    doc["places"][-1]["admin"] = "Irumu"
+    doc["senders"][0]["place"] = "Mabanga"
+    assert any("places are named 'Mabanga'" in p for p in problems_of(doc))

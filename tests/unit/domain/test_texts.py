@@ -4,6 +4,7 @@ import pytest
 
 from alerts.domain import texts
 from alerts.domain.refs import REF_ALPHABET, new_ref
+from alerts.domain.threats import THREAT_TYPES
 
 AT = datetime(2026, 3, 1, 4, 12, tzinfo=UTC)
 
@@ -22,3 +23,12 @@ def test_refs_use_only_unambiguous_characters() -> None:
     refs = {new_ref() for _ in range(200)}
     assert all(len(r) == 5 and set(r) <= set(REF_ALPHABET) for r in refs)
     assert len(refs) > 190
+
+
+@pytest.mark.parametrize("language", texts.SUPPORTED_LANGUAGES)
+def test_every_threat_type_has_a_label(language: str) -> None:
+    for threat in THREAT_TYPES:
+        message = texts.tasking_message(language, "K7Q4M", threat, "Mavivi", AT)
+        assert "_" not in message  # a word for people, never an id like armed_men_sighted
+        assert texts.THREAT_LABELS[language][threat] in message
+        assert len(message) <= 2 * 153 and message.isascii()
