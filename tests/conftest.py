@@ -31,6 +31,7 @@ from alerts.sandbox.app import SandboxConfig, create_sandbox_app
 from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
 from alerts.supervisor import free_port, redis_answers
 from alerts.web import create_app
+from tests.fakes import FakeNominatim
 from tests.live import ALERT_NUMBER, LiveSystem, load_test_network, serve
 from workers.queue import RqJobQueue
 
@@ -200,3 +201,13 @@ def system(
     web_server.shutdown()
     sandbox_server.shutdown()
     sandbox.close()
+
+
+@pytest.fixture
+def nominatim() -> Iterator[FakeNominatim]:
+    fake = FakeNominatim()
+    port = free_port()
+    server = serve(fake.app(), port)
+    fake.url = f"http://127.0.0.1:{port}"
+    yield fake
+    server.shutdown()

@@ -4,54 +4,12 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
-from flask import Flask, jsonify, request
 
 from alerts.adapters.geocoder import HttpGeocoder
 from alerts.supervisor import free_port
-from tests.live import serve
-
-
-@dataclass
-class FakeNominatim:
-    url: str = ""
-    delay_s: float = 0.0
-    calls: list[tuple[float, dict[str, str]]] = field(default_factory=list)
-
-
-@pytest.fixture
-def nominatim() -> Iterator[FakeNominatim]:
-    fake = FakeNominatim()
-    app = Flask("fake-nominatim")
-
-    @app.get("/search")
-    def search():  # type: ignore[no-untyped-def]
-        fake.calls.append((time.monotonic(), request.args.to_dict()))
-        time.sleep(fake.delay_s)
-        if request.args.get("q", "").lower() != "mavivi":
-            return jsonify([])
-        return jsonify(
-            [
-                {
-                    "lat": "0.5447",
-                    "lon": "29.4639",
-                    "display_name": "Mavivi, Beni",
-                    "place_id": 1,
-                    "osm_type": "node",
-                    "osm_id": 1,
-                }
-            ]
-        )
-
-    port = free_port()
-    server = serve(app, port)
-    fake.url = f"http://127.0.0.1:{port}"
-    yield fake
-    server.shutdown()
+from tests.fakes import FakeNominatim
 
 
 def test_finds_a_place_and_restricts_the_countries(nominatim: FakeNominatim) -> None:

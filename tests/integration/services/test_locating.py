@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlalchemy import select
 
-from alerts.db.models import Incident, Report, Tasking
+from alerts.adapters.geocoder import HttpGeocoder
+from alerts.db.models import InboundMessage, Incident, Report, Tasking
+from alerts.services import pipeline
+from alerts.services.locating import Locator, PlaceIndexCache
+from tests.fakes import FakeNominatim
 from tests.live import FOCAL_POINT_KIWANJA, QRF_BENI_PRIMARY, LiveSystem, wait_until
+from workers.context import WorkerSetup
 
 STRANGER = "+243990001234"
 CLA_BENI = "+243970000003"
@@ -74,3 +81,20 @@ def test_threat_and_severity_are_classified(system: LiveSystem) -> None:
     assert report.severity >= 4
     assert (incident.threat, incident.severity) == (report.threat, report.severity)
     assert report.place_name == "Beni"  # and "ADF" was not taken for a place
+
+
+def test_the_optional_geocoder_locates_an_unknown_name_last(
+    system: LiveSystem, nominatim: FakeNominatim
+) -> None:
+    nominatim.known["lisasa"] = (0.6001, 29.5402, "Lisasa, Beni")
+    geocoder = HttpGeocoder(nominatim.url, min_interval_s=0)
+    services = WorkerSetup(system.settings, clock=system.clock).services()
+    services = dataclasses.replace(services, locator=Locator(PlaceIndexCache(), geocoder=geocoder))
+    system.text(STRANGER, "Attaque karibu na Lisasa sasa hivi")
+    with system.factory() as session:
+        message_id = session.scalars(select(InboundMessage.id)).one()
+    pipeline.process_message(services, message_id)
+    report, incident = report_and_incident(system)
+    assert (report.location_method, report.place_name) == ("geocoder", "Lisasa, Beni")
+    assert incident.status == "tasked"
+    assert nominatim.calls, "the geocoder was asked"
