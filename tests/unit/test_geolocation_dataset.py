@@ -1,8 +1,9 @@
-"""The labelled geolocation set stays usable: its shape, its mix and its truths.
+"""The labelled geolocation sets stay usable: their shape, their mix and their truths.
 
-`tests/data/geolocation/messages.jsonl` is measured by
-`bench/geolocation_accuracy.py`; a broken line or a lost category would
-silently change what the benchmark reports, so it is checked here.
+`tests/data/geolocation/messages.jsonl` (the tuning set) and
+`tests/data/geolocation/heldout.jsonl` (the held-out set, not tuned on) are
+measured by `bench/geolocation_accuracy.py`; a broken line or a lost category
+would silently change what the benchmark reports, so both are checked here.
 """
 
 import json
@@ -12,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from alerts.domain.geo import Point
@@ -40,8 +42,8 @@ MIN_PER_CATEGORY = 5
 ARMED_GROUPS = re.compile(r"\b(ADF|CODECO|M23|FARDC|FDLR|RSF|Mai[- ]Mai|Seleka)\b", re.IGNORECASE)
 
 
-def read_messages() -> list[dict[str, Any]]:
-    lines = (DATA / "messages.jsonl").read_text(encoding="utf-8").splitlines()
+def read_messages(name: str = "messages.jsonl") -> list[dict[str, Any]]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
@@ -55,6 +57,21 @@ def network_places() -> list[dict[str, Any]]:
 
 
 MESSAGES = read_messages()
+HELDOUT = read_messages("heldout.jsonl")
+# The held-out set's planned mix: at least this many of each category.
+HELDOUT_MIN_PER_CATEGORY = {
+    "name": 25,
+    "misspelled": 20,
+    "relative": 15,
+    "decimal": 8,
+    "dms": 6,
+    "mgrs": 6,
+    "ambiguous": 8,
+    "sender_place": 12,
+    "no_place": 12,
+    "unknown_place": 8,
+}
+BOTH = pytest.mark.parametrize("messages", [MESSAGES, HELDOUT], ids=["tuning", "heldout"])
 
 
 def fold(name: str) -> str:
@@ -62,13 +79,18 @@ def fold(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def test_size_and_fields() -> None:
+def test_size() -> None:
     assert len(MESSAGES) >= 320
-    for message in MESSAGES:
+    assert len(HELDOUT) >= 120
+
+
+@BOTH
+def test_fields_and_ids(messages: list[dict[str, Any]]) -> None:
+    for message in messages:
         assert set(message) == FIELDS, message.get("id")
         assert isinstance(message["text"], str) and 0 < len(message["text"]) <= 1600
         assert isinstance(message["note"], str)
-    ids = Counter(message["id"] for message in MESSAGES)
+    ids = Counter(message["id"] for message in messages)
     assert [i for i, n in ids.items() if n > 1] == []
 
 
@@ -88,9 +110,10 @@ def test_every_category_is_present_with_its_expectation() -> None:
         assert message["expect"] == EXPECT_OF_CATEGORY[message["category"]], message["id"]
 
 
-def test_truth_is_a_point_exactly_when_located() -> None:
+@BOTH
+def test_truth_is_a_point_exactly_when_located(messages: list[dict[str, Any]]) -> None:
     wrong = []
-    for message in MESSAGES:
+    for message in messages:
         truth = message["truth"]
         if message["expect"] != "located":
             if truth is not None:
@@ -112,21 +135,23 @@ def test_places_file_follows_the_network_schema() -> None:
         PlaceEntry.model_validate(entry)
 
 
-def test_ambiguous_messages_name_a_namesake() -> None:
+@BOTH
+def test_ambiguous_messages_name_a_namesake(messages: list[dict[str, Any]]) -> None:
     counts = Counter(fold(place["name"]) for place in read_places())
     namesakes = {name for name, n in counts.items() if n > 1}
     assert len(namesakes) >= 3
-    for message in MESSAGES:
+    for message in messages:
         if message["category"] in {"ambiguous", "namesake_sender"}:
             words = set(re.findall(r"\w+", fold(message["text"])))
             assert words & namesakes, message["id"]
 
 
-def test_sender_places_are_registered_places() -> None:
+@BOTH
+def test_sender_places_are_registered_places(messages: list[dict[str, Any]]) -> None:
     known = {}
     for place in network_places() + read_places():
         known.setdefault(place["name"], []).append(Point(place["lat"], place["lon"]))
-    for message in MESSAGES:
+    for message in messages:
         sender = message["sender_place"]
         if sender is None:
             assert message["category"] not in {"sender_place", "namesake_sender"}
@@ -144,3 +169,19 @@ def test_realistic_noise_is_present() -> None:
     assert sum(any(unicodedata.category(c) == "So" for c in t) for t in texts) >= 5  # emoji
     assert sum(bool(ARMED_GROUPS.search(t)) for t in texts) >= 30  # not places
     assert sum(bool(re.search(r"\d", t)) for t in texts) >= 100  # counts, times, positions
+
+
+def test_heldout_mix_and_expectations() -> None:
+    categories = Counter(message["category"] for message in HELDOUT)
+    assert set(categories) <= set(EXPECT_OF_CATEGORY)
+    short = {c: categories[c] for c, n in HELDOUT_MIN_PER_CATEGORY.items() if categories[c] < n}
+    assert short == {}
+    for message in HELDOUT:
+        assert message["expect"] == EXPECT_OF_CATEGORY[message["category"]], message["id"]
+    assert {message["language"] for message in HELDOUT} == LANGUAGES
+
+
+def test_heldout_is_new() -> None:
+    """No id and no text of the held-out set is in the tuning set."""
+    assert {m["id"] for m in HELDOUT}.isdisjoint(m["id"] for m in MESSAGES)
+    assert {fold(m["text"]) for m in HELDOUT}.isdisjoint(fold(m["text"]) for m in MESSAGES)
