@@ -39,6 +39,10 @@ SETTINGS_HELP: dict[str, str] = {
     "open incident.",
     "ALERTS_MAX_REQUEST_BYTES": "Larger webhook posts are refused with 413.",
     "ALERTS_LOG_LEVEL": "Python log level name.",
+    "ALERTS_CORRELATION_FILE": "YAML of correlation rules (windows per threat type, ...); "
+    "built-in defaults if the file is absent.",
+    "ALERTS_DUPLICATE_WINDOW_S": "The same sender's same text within this many seconds is a "
+    "duplicate: kept and linked, no second report.",
     "ALERTS_KEYWORDS_DIR": "Folder of the threat keyword lists (one YAML per language).",
     "ALERTS_GEOCODER_URL": "Unset: no online geocoder. A URL: a self-hosted Nominatim or Photon, "
     "tried last for alerts nothing else could locate.",
@@ -88,6 +92,8 @@ class Settings:
     max_request_bytes: int = 64 * 1024
     log_level: str = "INFO"
     keywords_dir: Path = Path("config/keywords")
+    correlation_file: Path = Path("config/correlation.yaml")
+    duplicate_window: timedelta = timedelta(minutes=10)
     geocoder_url: str | None = None
     geocoder_kind: str = "nominatim"
     geocoder_timeout_s: float = 3.0
@@ -116,6 +122,11 @@ class Settings:
         text("ALERTS_GEOCODER_URL", "geocoder_url")
         if env.get("ALERTS_KEYWORDS_DIR"):
             values["keywords_dir"] = Path(env["ALERTS_KEYWORDS_DIR"])
+        if env.get("ALERTS_CORRELATION_FILE"):
+            values["correlation_file"] = Path(env["ALERTS_CORRELATION_FILE"])
+        if env.get("ALERTS_DUPLICATE_WINDOW_S"):
+            seconds = _int(env["ALERTS_DUPLICATE_WINDOW_S"], "ALERTS_DUPLICATE_WINDOW_S")
+            values["duplicate_window"] = timedelta(seconds=seconds)
         text("ALERTS_GEOCODER_KIND", "geocoder_kind")
         for name, field in (
             ("ALERTS_GEOCODER_TIMEOUT_S", "geocoder_timeout_s"),

@@ -150,6 +150,7 @@ def settings(database_url: str, redis_url: str) -> Settings:
         secret_key="test-secret-key",
         data_key=DATA_KEY,
         keywords_dir=ROOT / "config" / "keywords",
+        correlation_file=ROOT / "config" / "correlation.yaml",
     )
 
 
@@ -174,6 +175,7 @@ def system(
         secret_key="test-secret-key",
         data_key=DATA_KEY,
         keywords_dir=ROOT / "config" / "keywords",
+        correlation_file=ROOT / "config" / "correlation.yaml",
     )
     sandbox = create_sandbox_app(
         SandboxConfig(

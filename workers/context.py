@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from alerts.adapters.correlation_rules import load_correlation_rules
 from alerts.adapters.geocoder import HttpGeocoder
 from alerts.adapters.keywords import load_keyword_lists
 from alerts.adapters.twilio_sms import TwilioSmsSender, build_twilio_client
@@ -52,6 +53,8 @@ class WorkerSetup:
                 status_callback_url=self.settings.url_for("/sms/twilio/status"),
                 locator=Locator(PlaceIndexCache(), geocoder_from(self.settings)),
                 keywords=load_keyword_lists(self.settings.keywords_dir),
+                correlation=load_correlation_rules(self.settings.correlation_file),
+                duplicate_window=self.settings.duplicate_window,
                 same_sender_window=self.settings.same_sender_window,
                 default_language=self.settings.default_language,
             )

@@ -10,6 +10,7 @@ from alerts.cli.gazetteer import gazetteer
 from alerts.cli.geolocate import geolocate_command
 from alerts.cli.network import network
 from alerts.cli.processes import keys, scheduler, worker
+from alerts.cli.replay import replay_command
 from alerts.cli.sandbox import sandbox
 from alerts.cli.up import up
 
@@ -22,3 +23,4 @@ def main() -> None:
 for command in (db, events, gazetteer, network, keys, worker, scheduler, sandbox, up):
     main.add_command(command)
 main.add_command(geolocate_command, name="geolocate")
+main.add_command(replay_command, name="replay")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.adapters.vault import PhoneVault
 from alerts.clock import Clock
+from alerts.domain.correlation.rules import CorrelationRules
 from alerts.domain.threats import KeywordLists
 from alerts.services.locating import Locator
 from alerts.services.ports import SmsSender
@@ -23,6 +24,8 @@ class ServiceContext:
     status_callback_url: str | None
     locator: Locator
     keywords: KeywordLists
+    correlation: CorrelationRules = field(default_factory=CorrelationRules.defaults)
+    duplicate_window: timedelta = timedelta(minutes=10)
     same_sender_window: timedelta = timedelta(minutes=30)
     default_language: str = "fr"
     unit_language: str = "en"

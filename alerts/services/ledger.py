@@ -126,6 +126,7 @@ def incident_timeline(session: Session, incident_id: int) -> list[Event]:
             .where(
                 or_(
                     Event.incident_id == incident_id,
+                    (Event.subject_type == "incident") & (Event.subject_id == incident_id),
                     (Event.subject_type == "report") & Event.subject_id.in_(report_ids),
                     (Event.subject_type == "message") & Event.subject_id.in_(message_ids),
                 )

@@ -2,7 +2,7 @@
 
 from alerts.db.models.base import Model
 from alerts.db.models.events import Event
-from alerts.db.models.incidents import Incident, Report, Tasking
+from alerts.db.models.incidents import Incident, IncidentCell, Report, Tasking
 from alerts.db.models.messages import DeliveryReceipt, InboundMessage, OutboundMessage, Outbox
 from alerts.db.models.network import OperatingBase, Place, Sender, Unit
 
@@ -11,6 +11,7 @@ __all__ = [
     "Event",
     "InboundMessage",
     "Incident",
+    "IncidentCell",
     "Model",
     "OperatingBase",
     "OutboundMessage",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alerts.db.models.base import Model
@@ -28,11 +28,31 @@ class Incident(Model):
     place_name: Mapped[str | None] = mapped_column(String(200))
     base_id: Mapped[int | None] = mapped_column(ForeignKey("bases.id"))
     first_report_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    last_report_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_report_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Distinct senders among its reports: independent corroboration.
+    informants: Mapped[int] = mapped_column(Integer, default=1)
+    # A report about a closed incident opens a new one, linked as a possible continuation.
+    continuation_of_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     route: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
 
-    reports: Mapped[list[Report]] = relationship(back_populates="incident")
+    reports: Mapped[list[Report]] = relationship(
+        back_populates="incident", foreign_keys="Report.incident_id"
+    )
+
+
+class IncidentCell(Model):
+    """The grid cells an incident's track passes through: the spatial half of the
+    correlation index (the temporal half is `incidents.last_report_at`)."""
+
+    __tablename__ = "incident_cells"
+    __table_args__ = (UniqueConstraint("cell", "incident_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell: Mapped[str] = mapped_column(String(32))
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
 
 
 class Report(Model):
@@ -59,7 +79,9 @@ class Report(Model):
     place_name: Mapped[str | None] = mapped_column(String(200))
     matched_text: Mapped[str | None] = mapped_column(Text)
 
-    incident: Mapped[Incident | None] = relationship(back_populates="reports")
+    incident: Mapped[Incident | None] = relationship(
+        back_populates="reports", foreign_keys=[incident_id]
+    )
 
 
 class Tasking(Model):

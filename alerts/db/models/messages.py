@@ -30,6 +30,8 @@ class InboundMessage(Model):
     # Processing state, not content: what the worker made of it, and when.
     handled_as: Mapped[str | None] = mapped_column(String(16))
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The same sender's same words again: kept and linked, but no second report.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
 
 
 class OutboundMessage(Model):

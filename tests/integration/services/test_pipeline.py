@@ -162,7 +162,7 @@ def test_a_repeat_does_not_task_a_second_unit(system: LiveSystem) -> None:
 
 def test_a_tasked_qrf_is_not_tasked_again_for_another_incident(system: LiveSystem) -> None:
     system.text(FOCAL_POINT_MAVIVI, "attaque 0.5447, 29.4639")
-    system.text(FOCAL_POINT_KIWANJA, "attaque 0.5500, 29.4700")
+    system.text(FOCAL_POINT_KIWANJA, "attaque 0.3500, 29.5200")  # 22 km away: another event
     system.run_workers()
     with system.factory() as session:
         units = [

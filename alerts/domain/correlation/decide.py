@@ -1,0 +1,197 @@
+"""Which incident a report belongs to, as a value the event log can keep.
+
+A report joins an incident when their places overlap within both
+uncertainty radii (the incident's best point or any point of its recent
+track, so an attack moving along a road stays one incident), its time falls
+in the threat's window, and the threats may be one event. Text similarity
+breaks ties and must vouch for overlaps that only touch at the edges of the
+radii (see `matching`).
+
+There is no automatic merge: a report joins at most one incident, and a
+report located only by its sender's village never makes an incident reach
+further (see `absorb`), so it cannot glue two attacks together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from alerts.domain.correlation.incident import absorb, corroborated_severity, new_incident_view
+from alerts.domain.correlation.matching import NEUTRAL_SIMILARITY, Match, match
+from alerts.domain.correlation.model import IncidentView, ReportFacts
+from alerts.domain.correlation.rules import CorrelationRules
+from alerts.domain.correlation.spatial import distance_m, match_radius
+
+__all__ = [
+    "Considered",
+    "Decision",
+    "absorb",
+    "corroborated_severity",
+    "decide",
+    "new_incident_view",
+]
+
+Action = Literal["join", "new", "continuation"]
+Reason = Literal[
+    "overlap",  # joined the best-scoring incident its place overlaps
+    "track",  # ...overlapping only an earlier point of the incident's track
+    "ambiguous-coarse",  # a coarse location overlapped incidents far apart
+    "continuation",  # matches an incident closed too long ago to reopen
+    "unlocated",  # no place: a triage incident of its own
+    "no-candidate",  # no incident near enough in place and time
+    "no-match",  # incidents nearby, none matching (see `considered`)
+]
+# Text similarity must beat the runner-up by this much to settle an ambiguous
+# coarse report; less is noise between two phrasings of "come quickly".
+CLEARLY_MORE_SIMILAR = 0.3
+
+
+@dataclass(frozen=True)
+class Considered:
+    """One candidate incident and how it fared, for the audit."""
+
+    incident_id: int
+    distance_m: float | None
+    overlaps: bool
+    in_window: bool
+    compatible: bool
+    similarity: float
+    score: float
+    note: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    incident_id: int | None
+    continuation_of: int | None
+    reopen: bool
+    reason: Reason
+    considered: tuple[Considered, ...] = ()
+
+    def as_record(self) -> dict[str, object]:
+        """A JSON-ready form for the event log."""
+        return {
+            "action": self.action,
+            "incident_id": self.incident_id,
+            "continuation_of": self.continuation_of,
+            "reopen": self.reopen,
+            "reason": self.reason,
+            "considered": [
+                {
+                    "incident_id": c.incident_id,
+                    "distance_m": None if c.distance_m is None else round(c.distance_m),
+                    "overlaps": c.overlaps,
+                    "in_window": c.in_window,
+                    "compatible": c.compatible,
+                    "similarity": round(c.similarity, 3),
+                    "score": round(c.score, 3),
+                    "note": c.note,
+                }
+                for c in self.considered
+            ],
+        }
+
+
+def decide(
+    report: ReportFacts, candidates: Sequence[IncidentView], rules: CorrelationRules
+) -> Decision:
+    """Join the best matching incident, open a new one, or continue a closed one.
+
+    Args:
+        report: the new report.
+        candidates: incidents near it in place and time (from the cell index);
+            others may be included, they are weighed and refused.
+        rules: windows, compatible threats, reopening, similarity floor.
+    """
+    if not report.located:
+        return Decision("new", None, None, False, "unlocated")
+    matches = [match(report, incident, rules) for incident in candidates]
+    matches.sort(key=lambda m: (not m.eligible, -m.score, m.incident.id))
+    joinable = [m for m in matches if m.eligible and m.status != "continuation"]
+    if joinable:
+        chosen, reason = _choose(report, joinable, rules.min_similarity)
+        return _decision("join", chosen, reason, matches)
+    continuing = [m for m in matches if m.eligible]
+    if continuing:
+        return _decision("continuation", continuing[0], "continuation", matches)
+    return Decision(
+        "new", None, None, False, "no-match" if matches else "no-candidate", _considered(matches)
+    )
+
+
+def _choose(
+    report: ReportFacts, joinable: list[Match], min_similarity: float
+) -> tuple[Match, Reason]:
+    """The best-scoring match, unless a coarse report sits between incidents far apart.
+
+    Then distance says little (the report may be anywhere in 10 km), so the
+    sender's own earlier report decides, else a clearly more similar text,
+    else the nearest incident; either way the report joins one incident and
+    the others are left as they are.
+    """
+    best = joinable[0]
+    if report.precise or not _far_apart(joinable):
+        return best, "track" if best.via_track else "overlap"
+    reported = [m for m in joinable if m.same_sender]
+    if len(reported) == 1:
+        return _noted(reported[0], "chosen: sender reported it before"), "ambiguous-coarse"
+    by_text = sorted(joinable, key=lambda m: (-_weighed(m), m.incident.id))
+    top = by_text[0].similarity
+    if (
+        top is not None
+        and top >= min_similarity
+        and top - _weighed(by_text[1]) >= CLEARLY_MORE_SIMILAR
+    ):
+        return _noted(by_text[0], "chosen: clearly more similar text"), "ambiguous-coarse"
+    nearest = min(joinable, key=lambda m: (m.best_distance_m or 0.0, m.incident.id))
+    return _noted(nearest, "chosen: nearest, texts alike"), "ambiguous-coarse"
+
+
+def _weighed(m: Match) -> float:
+    return NEUTRAL_SIMILARITY if m.similarity is None else m.similarity
+
+
+def _far_apart(matches: list[Match]) -> bool:
+    """Some two of the incidents are too far apart to be one event."""
+    located = [m.incident for m in matches if m.incident.point is not None]
+    for i, a in enumerate(located):
+        for b in located[i + 1 :]:
+            assert a.point is not None and b.point is not None
+            reach = match_radius(a.radius_m or 0.0) + match_radius(b.radius_m or 0.0)
+            if distance_m(a.point, b.point) > reach:
+                return True
+    return False
+
+
+def _noted(chosen: Match, note: str) -> Match:
+    return replace(chosen, note=f"{chosen.note}; {note}")
+
+
+def _decision(action: Action, chosen: Match, reason: Reason, matches: list[Match]) -> Decision:
+    considered = _considered(
+        [chosen if m.incident.id == chosen.incident.id else m for m in matches]
+    )
+    if action == "continuation":
+        return Decision(action, None, chosen.incident.id, False, reason, considered)
+    return Decision(action, chosen.incident.id, None, chosen.status == "reopen", reason, considered)
+
+
+def _considered(matches: list[Match]) -> tuple[Considered, ...]:
+    return tuple(
+        Considered(
+            m.incident.id,
+            m.distance_m,
+            m.overlaps,
+            m.in_window,
+            m.compatible,
+            0.0 if m.similarity is None else m.similarity,
+            m.score,
+            m.note
+            if m.similarity is not None or not m.overlaps
+            else m.note + ", no distinctive words",
+        )
+        for m in matches
+    )

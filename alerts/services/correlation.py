@@ -1,0 +1,193 @@
+"""Which incident a located report belongs to, decided under a lock per grid cell.
+
+The pure rules live in `alerts.domain.correlation`; this module feeds them
+the nearby incidents from the database (cells + last-seen time, so the cost
+per report does not grow with history) and applies their decision.
+
+Two workers handling reports of one attack at the same moment must end with
+one incident: each takes PostgreSQL advisory locks on every cell its report
+could match in, in sorted order, before reading candidates. The second waits,
+then sees the first one's incident. SQLite serialises writers anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select, text
+from sqlalchemy.orm import Session
+
+from alerts.db.models import Incident, IncidentCell, Report
+from alerts.domain.correlation.cells import cell_of, cells_near
+from alerts.domain.correlation.decide import Decision, decide
+from alerts.domain.correlation.incident import absorb
+from alerts.domain.correlation.model import (
+    COARSE_METHODS,
+    TRACK_LENGTH,
+    IncidentView,
+    ReportFacts,
+    TrackPoint,
+)
+from alerts.domain.correlation.rules import CorrelationRules
+from alerts.domain.correlation.similarity import fold_text
+from alerts.domain.geo import Point
+
+RECENT_TEXTS = 5
+
+
+def report_facts(report: Report) -> ReportFacts:
+    point = None if report.lat is None or report.lon is None else Point(report.lat, report.lon)
+    return ReportFacts(
+        id=report.id,
+        sender_id=report.sender_id,
+        received_at=report.received_at,
+        point=point,
+        radius_m=report.radius_m,
+        method=report.location_method,
+        threat=report.threat,
+        severity=report.severity,
+        text=report.text,
+    )
+
+
+def _advisory_key(cell: str) -> int:
+    # A signed 64-bit key from the cell name, the same in every process.
+    return int.from_bytes(
+        hashlib.blake2b(cell.encode(), digest_size=8).digest(), "big", signed=True
+    )
+
+
+def lock_cells(session: Session, cells: Iterable[str]) -> None:
+    """Serialise correlation per area. Call before any event is recorded in the
+    transaction: cells are always locked before the ledger, so no two writers
+    can wait on each other in a cycle."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for cell in sorted(set(cells)):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _advisory_key(cell)})
+
+
+def cells_for(facts: ReportFacts) -> tuple[str, ...]:
+    if facts.point is None or facts.radius_m is None:
+        return ()
+    return cells_near(facts.point, facts.radius_m)
+
+
+def candidates(session: Session, facts: ReportFacts, rules: CorrelationRules) -> list[IncidentView]:
+    """Incidents with a track point in the report's cells, seen recently enough to match."""
+    cells = cells_for(facts)
+    if not cells:
+        return []
+    since = facts.received_at - rules.max_window
+    closed_since = facts.received_at - max(rules.max_window, rules.reopen_window)
+    incident_ids = session.scalars(
+        select(Incident.id)
+        .join(IncidentCell, IncidentCell.incident_id == Incident.id)
+        .where(
+            IncidentCell.cell.in_(cells),
+            Incident.merged_into_id.is_(None),
+            or_(
+                and_(Incident.closed_at.is_(None), Incident.last_report_at >= since),
+                Incident.closed_at >= closed_since,
+            ),
+        )
+        .distinct()
+    ).all()
+    return [incident_view(session, incident_id) for incident_id in incident_ids]
+
+
+def incident_view(session: Session, incident_id: int) -> IncidentView:
+    incident = session.get(Incident, incident_id)
+    assert incident is not None
+    reports = session.scalars(
+        select(Report).where(Report.incident_id == incident_id).order_by(Report.received_at)
+    ).all()
+    located = [r for r in reports if r.lat is not None and r.lon is not None and r.radius_m]
+    track = tuple(
+        TrackPoint(
+            point=Point(r.lat, r.lon),  # type: ignore[arg-type]
+            radius_m=float(r.radius_m),  # type: ignore[arg-type]
+            at=r.received_at,
+            precise=r.location_method not in COARSE_METHODS,
+        )
+        for r in located[-TRACK_LENGTH:]
+    )
+    point = (
+        None if incident.lat is None or incident.lon is None else Point(incident.lat, incident.lon)
+    )
+    return IncidentView(
+        id=incident.id,
+        closed_at=incident.closed_at,
+        first_report_at=incident.first_report_at,
+        last_report_at=incident.last_report_at,
+        point=point,
+        radius_m=incident.radius_m,
+        track=track,
+        threats=frozenset(r.threat for r in reports),
+        informants=frozenset(r.sender_id for r in reports),
+        texts=tuple(r.text for r in reports[-RECENT_TEXTS:]),
+        severity=incident.severity,
+        threat=incident.threat,
+    )
+
+
+def choose(session: Session, report: Report, rules: CorrelationRules) -> Decision:
+    facts = report_facts(report)
+    return decide(facts, candidates(session, facts, rules), rules)
+
+
+def apply_join(
+    session: Session, incident: Incident, report: Report, rules: CorrelationRules
+) -> IncidentView:
+    """Attach `report` and bring the incident's summary up to date; returns the old view."""
+    before = incident_view(session, incident.id)
+    after = absorb(before, report_facts(report), rules)
+    report.incident_id = incident.id
+    incident.last_report_at = after.last_report_at
+    incident.informants = len(after.informants)
+    incident.severity, incident.threat = after.severity, after.threat
+    if after.point is not None:
+        incident.lat, incident.lon = after.point.lat, after.point.lon
+        incident.radius_m = after.radius_m
+    index_cells(session, incident.id, [report])
+    return before
+
+
+def index_cells(session: Session, incident_id: int, reports: Iterable[Report]) -> None:
+    """Record the cells of the incident's located reports, once each."""
+    known = set(
+        session.scalars(select(IncidentCell.cell).where(IncidentCell.incident_id == incident_id))
+    )
+    for report in reports:
+        if report.lat is None or report.lon is None:
+            continue
+        cell = cell_of(Point(report.lat, report.lon))
+        if cell not in known:
+            session.add(IncidentCell(cell=cell, incident_id=incident_id))
+            known.add(cell)
+    session.flush()
+
+
+def recent_duplicate(
+    session: Session, sender_id: int, folded_text: str, before: datetime, since: datetime
+) -> Report | None:
+    """The sender's own report with the same words in the window, if any."""
+    for report in session.scalars(
+        select(Report)
+        .where(
+            Report.sender_id == sender_id,
+            Report.received_at >= since,
+            Report.received_at <= before,
+        )
+        .order_by(Report.received_at.desc())
+    ):
+        if fold(report.text) == folded_text:
+            return report
+    return None
+
+
+def fold(body: str) -> str:
+    """Text compared for exact duplicates: case, accents, spacing and punctuation don't count."""
+    return fold_text(body)
