@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -47,12 +48,13 @@ def replay_command(file: Path, live: bool) -> None:
         raise click.ClickException(f"no message to replay in {file}")
     clock = FakeClock(messages[0].received_at)
     services = WorkerSetup(settings, clock=clock, sms=None if live else NoSms()).services()
+    services = dataclasses.replace(services, sends_sms=live)
     queue = RqJobQueue.from_url(settings.redis_url) if live else None
     with (
         database_errors_explained(),
         click.progressbar(length=len(messages), label="replaying", file=sys.stderr) as bar,
     ):
-        for result in replay(services, clock, messages, live=live):
+        for result in replay(services, clock, messages):
             click.echo(json.dumps(result))
             if queue is not None:
                 outbox.relay(services.factory, queue, clock.now())

@@ -40,24 +40,24 @@ def handle_alert(
     assessment: Assessment,
 ) -> AlertOutcome:
     location = assessment.location
+    # Locks first, before any event takes the ledger lock: the sender (for the
+    # duplicate check) and every cell the report could match in. Reports of
+    # different places are then decided in parallel; one place's, one at a time.
+    keys = [f"sender:{sender.id}"]
     if location.point is not None and location.radius_m is not None:
-        # Before any event: cells are locked before the ledger, always.
-        correlation.lock_cells(session, cells_near(location.point, location.radius_m))
-    duplicate = correlation.recent_duplicate(
-        session,
-        sender.id,
-        correlation.fold(message.body),
-        message.received_at,
-        message.received_at - ctx.duplicate_window,
-    )
+        keys += cells_near(location.point, location.radius_m)
+    correlation.lock_keys(session, keys)
+    duplicate = correlation.recent_duplicate(session, message, sender.id, ctx.duplicate_window)
     if duplicate is not None:
         return _link_duplicate(session, ctx, message, duplicate)
 
-    report = _new_report(session, ctx, message, sender, assessment)
+    report = _new_report(session, message, sender, assessment)
     if not location.located:
+        _record_located(session, ctx, message, report, assessment)
         return _unlocated(session, ctx, report, location)
 
     decision = correlation.choose(session, report, ctx.correlation)
+    _record_located(session, ctx, message, report, assessment)
     if decision.action == "join" and decision.incident_id is not None:
         incident = session.get(Incident, decision.incident_id)
         assert incident is not None
@@ -114,14 +114,9 @@ def _link_duplicate(
 
 
 def _new_report(
-    session: Session,
-    ctx: ServiceContext,
-    message: InboundMessage,
-    sender: Sender,
-    assessment: Assessment,
+    session: Session, message: InboundMessage, sender: Sender, assessment: Assessment
 ) -> Report:
     location, threat = assessment.location, assessment.threat
-    now = ctx.clock.now()
     report = Report(
         message_id=message.id,
         sender_id=sender.id,
@@ -141,6 +136,18 @@ def _new_report(
     )
     session.add(report)
     session.flush()
+    return report
+
+
+def _record_located(
+    session: Session,
+    ctx: ServiceContext,
+    message: InboundMessage,
+    report: Report,
+    assessment: Assessment,
+) -> None:
+    location, threat = assessment.location, assessment.threat
+    now = ctx.clock.now()
     ledger.record(
         session,
         now,
@@ -163,7 +170,6 @@ def _new_report(
         },
     )
     message.handled_as, message.handled_at = "alert", now
-    return report
 
 
 def _unlocated(
@@ -178,8 +184,7 @@ def _unlocated(
         report.received_at - ctx.same_sender_window,
     )
     if own is not None:
-        report.incident_id = own.id
-        own.last_report_at = max(own.last_report_at, report.received_at)
+        correlation.apply_join(session, own, report, ctx.correlation)
         incidents.record_attached(session, ctx, own, report, "same-sender-repeat")
         return AlertOutcome("alert", report.id, own.id)
     incident = incidents.open_incident(session, ctx, report, location)
@@ -213,6 +218,8 @@ def _join(
         != (incident.lat, incident.lon, incident.radius_m)
     )
     if not moved:
+        if reopen:
+            return _route_if_ready(session, ctx, incident, report)
         return AlertOutcome("alert", report.id, incident.id)
     previous = {
         "lat": before.point.lat if before.point else None,

@@ -26,6 +26,8 @@ class ServiceContext:
     keywords: KeywordLists
     correlation: CorrelationRules = field(default_factory=CorrelationRules.defaults)
     duplicate_window: timedelta = timedelta(minutes=10)
+    # False in replays: SMS decisions are recorded, never sent.
+    sends_sms: bool = True
     same_sender_window: timedelta = timedelta(minutes=30)
     default_language: str = "fr"
     unit_language: str = "en"

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import timedelta
 
 from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
-from alerts.db.models import Incident, IncidentCell, Report
+from alerts.db.models import InboundMessage, Incident, IncidentCell, Report
+from alerts.db.session import lock_ledger
 from alerts.domain.correlation.cells import cell_of, cells_near
 from alerts.domain.correlation.decide import Decision, decide
 from alerts.domain.correlation.incident import absorb
@@ -52,21 +53,33 @@ def report_facts(report: Report) -> ReportFacts:
     )
 
 
-def _advisory_key(cell: str) -> int:
-    # A signed 64-bit key from the cell name, the same in every process.
+def _advisory_key(name: str) -> int:
+    # A signed 64-bit key from the lock's name, the same in every process.
     return int.from_bytes(
-        hashlib.blake2b(cell.encode(), digest_size=8).digest(), "big", signed=True
+        hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
     )
 
 
-def lock_cells(session: Session, cells: Iterable[str]) -> None:
-    """Serialise correlation per area. Call before any event is recorded in the
-    transaction: cells are always locked before the ledger, so no two writers
-    can wait on each other in a cycle."""
+# A report's reach covers a few dozen cells; a point the text placed absurdly
+# (near a pole, say) could cover thousands and exhaust PostgreSQL's lock table.
+MAX_LOCKED_CELLS = 400
+
+
+def lock_keys(session: Session, names: Iterable[str]) -> None:
+    """Serialise correlation per sender and per area, before any event is recorded.
+
+    Keys are taken in sorted key order, the same in every process, and always
+    before the ledger lock, so no two writers can wait on each other in a cycle.
+    """
     if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite already serialises every writer
+    keys = sorted({_advisory_key(name) for name in names})
+    if len(keys) > MAX_LOCKED_CELLS:
+        # Too wide to be a real place: fall back to the ledger lock, which is global.
+        lock_ledger(session)
         return
-    for cell in sorted(set(cells)):
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _advisory_key(cell)})
+    for key in keys:
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def cells_for(facts: ReportFacts) -> tuple[str, ...]:
@@ -99,12 +112,23 @@ def candidates(session: Session, facts: ReportFacts, rules: CorrelationRules) ->
 
 
 def incident_view(session: Session, incident_id: int) -> IncidentView:
+    """What correlation needs of an incident, in a few bounded queries: its cost
+    does not grow with the number of reports the incident holds."""
     incident = session.get(Incident, incident_id)
     assert incident is not None
-    reports = session.scalars(
-        select(Report).where(Report.incident_id == incident_id).order_by(Report.received_at)
+    of_incident = Report.incident_id == incident_id
+    latest_first = (Report.received_at.desc(), Report.id.desc())
+    located = session.scalars(
+        select(Report)
+        .where(
+            of_incident,
+            Report.lat.is_not(None),
+            Report.lon.is_not(None),
+            Report.radius_m.is_not(None),
+        )
+        .order_by(*latest_first)
+        .limit(TRACK_LENGTH)
     ).all()
-    located = [r for r in reports if r.lat is not None and r.lon is not None and r.radius_m]
     track = tuple(
         TrackPoint(
             point=Point(r.lat, r.lon),  # type: ignore[arg-type]
@@ -112,8 +136,11 @@ def incident_view(session: Session, incident_id: int) -> IncidentView:
             at=r.received_at,
             precise=r.location_method not in COARSE_METHODS,
         )
-        for r in located[-TRACK_LENGTH:]
+        for r in reversed(located)
     )
+    texts = session.scalars(
+        select(Report.text).where(of_incident).order_by(*latest_first).limit(RECENT_TEXTS)
+    ).all()
     point = (
         None if incident.lat is None or incident.lon is None else Point(incident.lat, incident.lon)
     )
@@ -125,9 +152,11 @@ def incident_view(session: Session, incident_id: int) -> IncidentView:
         point=point,
         radius_m=incident.radius_m,
         track=track,
-        threats=frozenset(r.threat for r in reports),
-        informants=frozenset(r.sender_id for r in reports),
-        texts=tuple(r.text for r in reports[-RECENT_TEXTS:]),
+        threats=frozenset(session.scalars(select(Report.threat).where(of_incident).distinct())),
+        informants=frozenset(
+            session.scalars(select(Report.sender_id).where(of_incident).distinct())
+        ),
+        texts=tuple(reversed(texts)),
         severity=incident.severity,
         threat=incident.threat,
     )
@@ -171,19 +200,24 @@ def index_cells(session: Session, incident_id: int, reports: Iterable[Report]) -
 
 
 def recent_duplicate(
-    session: Session, sender_id: int, folded_text: str, before: datetime, since: datetime
+    session: Session, message: InboundMessage, sender_id: int, window: timedelta
 ) -> Report | None:
-    """The sender's own report with the same words in the window, if any."""
+    """The sender's own report with the same words within the window, either side.
+
+    Either side: with several workers, the later message can be processed first.
+    """
+    folded = fold(message.body)
     for report in session.scalars(
         select(Report)
         .where(
             Report.sender_id == sender_id,
-            Report.received_at >= since,
-            Report.received_at <= before,
+            Report.message_id != message.id,
+            Report.received_at >= message.received_at - window,
+            Report.received_at <= message.received_at + window,
         )
-        .order_by(Report.received_at.desc())
+        .order_by(Report.received_at, Report.id)
     ):
-        if fold(report.text) == folded_text:
+        if fold(report.text) == folded:
             return report
     return None
 

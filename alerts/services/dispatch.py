@@ -103,7 +103,7 @@ def task_unit(session: Session, ctx: ServiceContext, incident: Incident, unit_id
     body = texts.tasking_message(
         language, incident.ref, incident.threat, incident.place_name, incident.first_report_at
     )
-    queue_sms(session, now, primary, body, purpose="tasking", tasking_id=tasking.id)
+    queue_sms(session, ctx, primary, body, purpose="tasking", tasking_id=tasking.id)
     return tasking
 
 

@@ -42,7 +42,9 @@ def _require_reason(reason: str) -> str:
 def _reports(session: Session, incident_id: int) -> list[Report]:
     return list(
         session.scalars(
-            select(Report).where(Report.incident_id == incident_id).order_by(Report.received_at)
+            select(Report)
+            .where(Report.incident_id == incident_id)
+            .order_by(Report.received_at, Report.id)
         )
     )
 
@@ -198,6 +200,11 @@ def undo(
         if report.incident_id != away_from:
             raise OperationRefused(f"report {report.id} has moved since; undo that first")
         report.incident_id = back_to
+    joined_since = [r.id for r in _reports(session, away_from) if r.id not in set(moved)]
+    if event.kind == "incident.split" and joined_since:
+        raise OperationRefused(
+            f"reports {joined_since} joined the split-off incident since; merge it instead"
+        )
     session.flush()
     for incident_id in (back_to, away_from):
         incident = session.get(Incident, incident_id)

@@ -99,7 +99,7 @@ def own_recent_incident(
             Report.received_at <= received_at,
             Incident.status.not_in(FINISHED_STATUSES),
         )
-        .order_by(Report.received_at.desc())
+        .order_by(Report.received_at.desc(), Report.id.desc())
         .limit(1)
     ).first()
 

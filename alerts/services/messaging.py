@@ -24,24 +24,31 @@ SEND_SMS = "send_sms"
 
 def queue_sms(
     session: Session,
-    now: datetime,
+    ctx: ServiceContext,
     recipient: Sender,
     body: str,
     purpose: str,
     tasking_id: int | None = None,
 ) -> OutboundMessage:
-    """Queue one SMS in the caller's transaction; it is sent after commit."""
+    """Queue one SMS in the caller's transaction; it is sent after commit.
+
+    In a context that does not send (a replay), the SMS is kept as "not_sent"
+    and never reaches the outbox, so nothing can send it later by surprise.
+    """
     message = OutboundMessage(
         recipient_id=recipient.id,
         tasking_id=tasking_id,
         purpose=purpose,
         body=body,
-        status="pending",
-        created_at=now,
+        status="pending" if ctx.sends_sms else "not_sent",
+        created_at=ctx.clock.now(),
     )
     session.add(message)
     session.flush()
-    session.add(Outbox(job=SEND_SMS, ref_id=message.id, created_at=now, attempts=0))
+    if ctx.sends_sms:
+        session.add(
+            Outbox(job=SEND_SMS, ref_id=message.id, created_at=message.created_at, attempts=0)
+        )
     return message
 
 

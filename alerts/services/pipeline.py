@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.db.models import InboundMessage, Report, Sender
-from alerts.db.session import write_transaction
+from alerts.db.session import lock_ledger, write_transaction
 from alerts.domain.threats import classify
 from alerts.services import replies
 from alerts.services.alert_flow import Assessment, handle_alert
@@ -45,6 +45,9 @@ def process_message(ctx: ServiceContext, message_id: int) -> Outcome:
         sender = session.get(Sender, message.sender_id)
         assert sender is not None
         if assessment is None:
+            # Replies update taskings and units: take the ledger first, as every
+            # transaction but the alert path does, so lock order stays acyclic.
+            lock_ledger(session)
             replies.handle_unit_reply(session, ctx, message, sender)
             _mark(message, "unit_reply", ctx.clock.now())
             return Outcome(message.id, "unit_reply")

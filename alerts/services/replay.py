@@ -2,9 +2,9 @@
 what-if analysis and evaluation.
 
 Each message goes in at its own recorded time (the clock is set to it), in
-time order. Nothing is sent unless asked: the SMS the pipeline would send are
-kept, marked as not sent, so a replay into a working database can never text
-a unit by surprise later.
+time order. Nothing is sent unless asked: the SMS the pipeline decides on are
+kept as "not_sent" and never enter the outbox, so a replay can never text a
+unit by surprise later, and it touches no one else's queued work.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 
 from alerts.clock import FakeClock
-from alerts.db.models import OutboundMessage, Outbox, Report
+from alerts.db.models import Outbox, Report
 from alerts.db.session import write_transaction
 from alerts.services import intake, pipeline
 from alerts.services.context import ServiceContext
@@ -82,7 +82,7 @@ def read_lines(lines: Iterable[str]) -> tuple[list[RecordedMessage], list[dict[s
 
 
 def replay(
-    ctx: ServiceContext, clock: FakeClock, messages: list[RecordedMessage], *, live: bool
+    ctx: ServiceContext, clock: FakeClock, messages: list[RecordedMessage]
 ) -> Iterator[dict[str, object]]:
     """Feed each message through intake and the pipeline; yield one result per message."""
     for message in messages:
@@ -94,23 +94,18 @@ def replay(
             message.received_at,
         )
         outcome = pipeline.process_message(ctx, stored.message_id)
-        if not live:
-            _hold_back_sms(ctx, message.received_at)
+        if stored.outbox is not None:
+            # Processed right here: the queue must not process it again.
+            _processed_here(ctx, stored.outbox.id, message.received_at)
         yield _result(ctx, message.line, outcome)
 
 
-def _hold_back_sms(ctx: ServiceContext, now: datetime) -> None:
-    """Mark queued work as done without sending: this replay is not live."""
+def _processed_here(ctx: ServiceContext, outbox_id: int, now: datetime) -> None:
     with write_transaction(ctx.factory, ledger=False) as session:
         session.execute(
             update(Outbox)
-            .where(Outbox.relayed_at.is_(None))
-            .values(relayed_at=now, claimed_until=None, last_error="replay: not sent")
-        )
-        session.execute(
-            update(OutboundMessage)
-            .where(OutboundMessage.status == "pending")
-            .values(status="not_sent", status_at=now)
+            .where(Outbox.id == outbox_id)
+            .values(relayed_at=now, claimed_until=None, last_error="processed by replay")
         )
 
 

@@ -46,7 +46,7 @@ def handle_unit_reply(
             Subject("message", message.id),
             {"sender": sender.pseudonym},
         )
-        queue_sms(session, now, sender, texts.command_help(language), purpose="help")
+        queue_sms(session, ctx, sender, texts.command_help(language), purpose="help")
         return
 
     tasking = _open_tasking(session, command.ref, sender.unit_id)
@@ -58,7 +58,7 @@ def handle_unit_reply(
             Subject("message", message.id),
             {"sender": sender.pseudonym, "ref": command.ref, "verb": command.verb},
         )
-        queue_sms(session, now, sender, texts.unknown_ref(language, command.ref), purpose="help")
+        queue_sms(session, ctx, sender, texts.unknown_ref(language, command.ref), purpose="help")
         return
 
     transition = apply_command(tasking.status, command.verb)
@@ -72,7 +72,7 @@ def handle_unit_reply(
             incident_id=tasking.incident_id,
         )
         reply = texts.command_refused(language, command.ref, command.verb, transition.note)
-        queue_sms(session, now, sender, reply, purpose="reply")
+        queue_sms(session, ctx, sender, reply, purpose="reply")
         return
 
     previous = tasking.status
@@ -104,7 +104,7 @@ def handle_unit_reply(
         incident_id=tasking.incident_id,
     )
     reply = texts.command_recorded(language, command.ref, command.verb, now)
-    queue_sms(session, now, sender, reply, purpose="reply")
+    queue_sms(session, ctx, sender, reply, purpose="reply")
 
 
 def _open_tasking(session: Session, ref: str, unit_id: int | None) -> Tasking | None:

@@ -86,3 +86,25 @@ def test_after_close_a_matching_report_is_a_continuation(system: LiveSystem) -> 
     second = incidents(system)[-1]
     assert second.id != first.id
     assert second.continuation_of_id == first.id
+
+
+def test_a_report_soon_after_close_reopens_and_is_routed_again(system: LiveSystem) -> None:
+    system.text("+243990000601", "attaque 0.5447, 29.4639")
+    system.run_workers()
+    [first] = incidents(system)
+    with write_transaction(system.factory) as session:
+        incident = session.get(Incident, first.id)
+        assert incident is not None
+        close_incident(
+            session, incident, actor="joc:amina", outcome=["patrol"], now=system.clock.now()
+        )
+        for tasking in session.scalars(select(Tasking)):
+            tasking.status = "done"  # the first response is over
+    system.clock.advance(timedelta(minutes=20))
+    system.text("+243990000602", "ils sont revenus 0.5447, 29.4639")
+    system.run_workers()
+    [reopened] = incidents(system)
+    assert reopened.closed_at is None
+    with system.factory() as session:
+        assert len(session.scalars(select(Tasking)).all()) == 2
+        assert session.scalars(select(Event).where(Event.kind == "incident.reopened")).one()
