@@ -143,9 +143,9 @@ def interpretation(outcome: Outcome) -> list[str]:
         "no-op). So the ratios are the app's own per-request work against that floor, on this "
         f"host: gunicorn spent {cpu_ms(app):.1f} ms of CPU per webhook for the app, "
         f"{cpu_ms(noop):.1f} ms for the no-op. Per webhook the app checks the signature, finds "
-        "or registers the sender, stores the message, its outbox row and a ledger event in one "
-        "transaction, then hands the row to Redis in three more (find it, claim it, mark it "
-        "relayed)."
+        "or registers the sender, stores the message, its outbox row (claimed from birth) and a "
+        "ledger event in one transaction, enqueues the job in Redis, then marks the row relayed "
+        "in one more."
     ]
     lock = f"waiters in {queued:.0%} of the samples, {waiting:.1f} on average"
     if busy >= 0.85:
