@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from alerts.domain.correlation.rules import CorrelationRules
 from sqlalchemy import select
 
 from alerts.db.models import Event, Incident, Report
 from alerts.db.session import write_transaction
+from alerts.domain.correlation.rules import CorrelationRules
 from alerts.services import incident_ops
 from alerts.services.incident_ops import OperationRefused
 from alerts.services.ledger import incident_timeline
