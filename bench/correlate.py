@@ -30,7 +30,6 @@ import platform
 import random
 import subprocess
 import sys
-import textwrap
 import time
 import tracemalloc
 from array import array
@@ -50,6 +49,7 @@ from alerts.domain.correlation.similarity import distinctive_words
 from alerts.domain.correlation.spatial import distance_m
 from alerts.domain.geo import Point
 from alerts.domain.places.normalise import fold
+from bench.harness.doc import wrap, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -671,27 +671,6 @@ def interpretation(outcome: Outcome) -> list[str]:
     ]
 
 
-def wrap(paragraph: str, indent: str = "") -> str:
-    return textwrap.fill(paragraph, width=100, subsequent_indent=indent, break_long_words=False)
-
-
-def write_section(path: Path, content: str) -> None:
-    """Replace our own section (up to the next `## `), or append it; leave the rest alone.
-
-    Read just before writing: other benchmarks write their sections of the same file.
-    """
-    existing = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    lines = existing.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == SECTION), None)
-    if start is None:
-        path.write_text(existing.rstrip("\n") + "\n\n" + content, encoding="utf-8")
-        return
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    tail = "".join(lines[end:])
-    updated = "".join(lines[:start]) + content + ("\n" + tail if tail else "")
-    path.write_text(updated, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.correlate")
     parser.add_argument("--reports", type=int, default=10_000, help="reports in the burst")
@@ -704,7 +683,7 @@ def main(argv: list[str] | None = None) -> int:
     content = section(outcome, datetime.now(UTC))
     print(content)
     if not args.no_doc:
-        write_section(DOC, content)
+        write_section(DOC, SECTION, content)
         print(f"wrote the {SECTION!r} section of {DOC}", file=sys.stderr)
     met = min(outcome.burst_bcubed[:2]) >= TARGET_BCUBED and outcome.burst_rate >= TARGET_PER_SECOND
     return 0 if met else 1

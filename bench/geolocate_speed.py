@@ -23,7 +23,6 @@ import random
 import statistics
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from alerts.domain.geolocation import (
 )
 from alerts.domain.places.normalise import fold
 from alerts.domain.places.text import split_words
+from bench.harness.doc import wrap, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -387,27 +387,6 @@ def section(outcome: Outcome, when: datetime) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
-def wrap(paragraph: str, indent: str = "") -> str:
-    return textwrap.fill(paragraph, width=100, subsequent_indent=indent, break_long_words=False)
-
-
-def write_section(path: Path, content: str) -> None:
-    """Replace our own section (up to the next `## `), or append it; leave the rest alone.
-
-    Read just before writing: other benchmarks write their sections of the same file.
-    """
-    existing = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    lines = existing.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == SECTION), None)
-    if start is None:
-        path.write_text(existing.rstrip("\n") + "\n\n" + content, encoding="utf-8")
-        return
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    tail = "".join(lines[end:])
-    updated = "".join(lines[:start]) + content + ("\n" + tail if tail else "")
-    path.write_text(updated, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.geolocate_speed")
     parser.add_argument("--names", type=int, default=100_000, help="places in the gazetteer")
@@ -420,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     content = section(outcome, datetime.now(UTC))
     print(content)
     if not args.no_doc:
-        write_section(DOC, content)
+        write_section(DOC, SECTION, content)
         print(f"wrote the {SECTION!r} section of {DOC}", file=sys.stderr)
     return 0 if outcome.median.cpu >= TARGET_PER_SECOND else 1
 

@@ -48,6 +48,7 @@ import yaml
 from geotext import GeoText
 
 from alerts.domain.geo import Point
+from bench.harness.doc import write_section
 
 try:  # written concurrently with this benchmark: say so rather than fail to import
     from alerts.domain.geolocation import (
@@ -564,22 +565,6 @@ def misses_list(results: Results, shown: int = MISSES_SHOWN) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, content: str) -> None:
-    """Replace our own section (up to the next `## `), or append it; leave the rest alone.
-
-    Read just before writing: other benchmarks write their own sections of the same file.
-    """
-    existing = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    lines = existing.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == SECTION), None)
-    if start is None:
-        path.write_text(existing.rstrip("\n") + "\n\n" + content, encoding="utf-8")
-        return
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    tail = "".join(lines[end:])
-    path.write_text("".join(lines[:start]) + content + ("\n" + tail if tail else ""), "utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.geolocation_accuracy")
     parser.add_argument(
@@ -609,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{set_name(results.dataset)}:")
             print("\n".join(results.misses()) or "no misses")
     if not args.no_doc:
-        write_section(DOC, content)
+        write_section(DOC, SECTION, content)
         print(f"wrote the {SECTION!r} section of {DOC}", file=sys.stderr)
     return 0
 

@@ -41,6 +41,7 @@ from alerts.services.network import load_network
 from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
 from alerts.supervisor import free_port
 from bench.harness import checks, load, report, servers
+from bench.harness.doc import write_section
 
 DOC = servers.ROOT / "docs" / "benchmarks.md"
 NETWORK_FILE = servers.ROOT / "config" / "network.example.yaml"
@@ -157,7 +158,7 @@ def measure(args: argparse.Namespace, workdir: Path, cleanup: ExitStack) -> int:
         machine = report.describe_machine(engine, redis_url)
         gunicorn_line = report.gunicorn_line(gunicorn, flags)
         doc = report.section(datetime.now(UTC), machine, code, gunicorn_line, load_line, outcome)
-        report.write_section(DOC, doc)
+        write_section(DOC, report.SECTION, doc, header=report.HEADER)
         print(f"\nwrote the '{report.SECTION[3:]}' section of {DOC}", file=sys.stderr)
     return 1 if trouble else 0
 

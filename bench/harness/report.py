@@ -27,6 +27,8 @@ INTRO = (  # the top of a new docs/benchmarks.md
     "whatever else it is doing, the ratio much less. Each section below is rewritten by its "
     "script; edit the script, not the numbers."
 )
+# The top of a new docs/benchmarks.md, should this benchmark be the first to write it.
+HEADER_TEMPLATE = "# Benchmarks\n\n{intro}\n"
 
 
 @dataclass(frozen=True)
@@ -225,16 +227,4 @@ def section(
     return "\n\n".join(paragraphs) + "\n"
 
 
-def write_section(path: Path, content: str) -> None:
-    """Replace our own section (up to the next `## `), or append it; leave the rest alone."""
-    new = f"# Benchmarks\n\n{wrap(INTRO)}\n"
-    existing = path.read_text(encoding="utf-8") if path.exists() else new
-    lines = existing.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == SECTION), None)
-    if start is None:
-        path.write_text(existing.rstrip("\n") + "\n\n" + content, encoding="utf-8")
-        return
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    rest = "".join(lines[end:])
-    updated = "".join(lines[:start]) + content + ("\n" + rest if rest else "")
-    path.write_text(updated, encoding="utf-8")
+HEADER = HEADER_TEMPLATE.format(intro=wrap(INTRO))
