@@ -1,8 +1,9 @@
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from alerts.settings import Settings, SettingsError
+from alerts.settings import SETTINGS_HELP, Settings, SettingsError
 
 
 def test_defaults_need_no_environment() -> None:
@@ -46,3 +47,9 @@ def test_bad_values_are_named(env: dict[str, str], message: str) -> None:
 def test_missing_secrets_say_how_to_make_them() -> None:
     with pytest.raises(SettingsError, match="alerts keys generate"):
         Settings.from_env({}).require_data_key()
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in SETTINGS_HELP if f"| `{name}` |" not in readme]
+    assert missing == []
