@@ -1,8 +1,14 @@
 import pytest
 
-from alerts.domain.coordinates import find_coordinates
-from alerts.domain.geo import Point
-from alerts.domain.locating import COORDINATE_RADIUS_M, SENDER_PLACE_RADIUS_M, SenderPlace, locate
+from alerts.domain.coordinates import COORDINATE_RADIUS_M, find_coordinates
+from alerts.domain.geo import Location, Point
+from alerts.domain.geolocation import (
+    SENDER_PLACE_RADIUS_M,
+    GazetteerIndex,
+    SenderContext,
+    SenderPlace,
+    geolocate,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,6 +45,13 @@ def test_finds_decimal_coordinates(text: str, lat: float, lon: float) -> None:
 )
 def test_ignores_text_without_a_real_point(text: str) -> None:
     assert find_coordinates(text) is None
+
+
+NO_GAZETTEER = GazetteerIndex(())
+
+
+def locate(text: str, home: SenderPlace | None) -> Location:
+    return geolocate(text, NO_GAZETTEER, SenderContext(home=home))
 
 
 def test_locate_prefers_coordinates_then_sender_place() -> None:

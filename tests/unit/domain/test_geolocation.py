@@ -8,10 +8,8 @@ from alerts.domain.geolocation import (
     SENDER_PLACE_RADIUS_M,
     SenderContext,
     SenderPlace,
-    geocoder_query,
     geolocate,
 )
-from alerts.domain.locating import locate
 from alerts.domain.places.index import GazetteerIndex, PlaceRecord
 from alerts.domain.places.rank import TOWN_RADIUS_M, VILLAGE_RADIUS_M
 from tests.unit.domain.places.towns import (
@@ -249,21 +247,3 @@ def test_random_junk_never_raises() -> None:
     for _ in range(500):
         junk = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
         assert geolocate(junk, INDEX, SenderContext(home=HOME)).located
-
-
-def test_locate_is_geolocate_without_a_gazetteer() -> None:
-    assert locate("S 1°12.5' E 29°27.0'", None).method == "coordinates"
-    assert locate("Attaque à Beni", HOME).method == "sender_place"  # no gazetteer: no names
-
-
-@pytest.mark.parametrize(
-    ("text", "query"),
-    [
-        ("Attaque au village de Lubero-Sud ce matin", "Lubero"),
-        ("watu wamevamiwa karibu na Kaseghe", "Kaseghe"),
-        ("Attaque à Beni", None),  # the gazetteer knows it
-        ("attaque maintenant", None),
-    ],
-)
-def test_geocoder_query_names_what_the_gazetteer_lacks(text: str, query: str | None) -> None:
-    assert geocoder_query(text, INDEX) == query
