@@ -41,6 +41,12 @@ def http_answers(url: str) -> bool:
         return False
 
 
+def redis_server_command(binary: str, port: int, data_dir: Path) -> list[str]:
+    """A throwaway Redis on loopback that keeps nothing on disk."""
+    return [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--dir", str(data_dir)]  # fmt: skip
+
+
 class StartError(RuntimeError):
     pass
 
@@ -107,19 +113,7 @@ class Stack:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.start(
             "redis",
-            [
-                binary,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(data_dir),
-            ],
+            redis_server_command(binary, port, data_dir),
             ready=lambda: redis_answers(private),
         )
         return private, True

@@ -26,9 +26,7 @@ import argparse
 import gc
 import math
 import os
-import platform
 import random
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -49,7 +47,7 @@ from alerts.domain.correlation.similarity import distinctive_words
 from alerts.domain.correlation.spatial import distance_m
 from alerts.domain.geo import Point
 from alerts.domain.places.normalise import fold
-from bench.harness.doc import wrap, write_section
+from bench.harness.doc import code_state, describe_machine, wrap, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -502,26 +500,6 @@ def measure(burst_reports: int, burst_events: int, long_reports: int, days: int)
     )  # fmt: skip
 
 
-def describe_machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        lines = Path("/proc/cpuinfo").read_text().splitlines()
-        cpu = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
-
-
-def code_state() -> str:
-    def git(*args: str) -> str:
-        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-        return result.stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = git("status", "--porcelain", "--", "alerts/domain/correlation")
-    return f"commit {commit}" + (", with uncommitted alerts/domain/correlation" if changed else "")
-
-
 def section(outcome: Outcome, when: datetime) -> str:
     bp, br, bf = outcome.burst_bcubed
     lp, lr, lf = outcome.long_bcubed
@@ -549,7 +527,7 @@ def section(outcome: Outcome, when: datetime) -> str:
     verdict = "meets" if min(bp, br) >= TARGET_BCUBED else "misses"
     speed = "meets" if outcome.burst_rate >= TARGET_PER_SECOND else "misses"
     conditions = [
-        f"Date: {when:%Y-%m-%d %H:%M} UTC. Code: {code_state()}.",
+        f"Date: {when:%Y-%m-%d %H:%M} UTC. Code: {code_state('alerts/domain/correlation')}.",
         f"Machine: {describe_machine()}; shared with other work (load average "
         f"{outcome.load:.1f} at the start). Reports/s are per second of this process's CPU "
         "time, one core.",

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -41,7 +39,7 @@ from alerts.domain.geolocation import (
 )
 from alerts.domain.places.normalise import fold
 from alerts.domain.places.text import split_words
-from bench.harness.doc import wrap, write_section
+from bench.harness.doc import code_state, describe_machine, wrap, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -248,26 +246,6 @@ def resident_mb() -> float:
     return float("nan")
 
 
-def describe_machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        lines = Path("/proc/cpuinfo").read_text().splitlines()
-        cpu = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
-
-
-def code_state() -> str:
-    def git(*args: str) -> str:
-        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-        return result.stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = git("status", "--porcelain", "--", "alerts/domain")
-    return f"commit {commit}" + (", with uncommitted changes in alerts/domain" if changed else "")
-
-
 @dataclass(frozen=True)
 class Outcome:
     records: int
@@ -332,7 +310,7 @@ def section(outcome: Outcome, when: datetime) -> str:
     named = sum(tally[k] for k in ("right", "ambiguous", "wrong place", "missed"))
     unnamed = tally["method right"] + tally["method wrong"]
     conditions = [
-        f"Date: {when:%Y-%m-%d %H:%M} UTC. Code: {code_state()}.",
+        f"Date: {when:%Y-%m-%d %H:%M} UTC. Code: {code_state('alerts/domain')}.",
         f"Machine: {describe_machine()}; shared with other work (load average "
         f"{outcome.load:.1f} as the timed runs began). Messages/s are per second of this "
         "process's CPU time, on one core; wall-clock figures also count the other work.",

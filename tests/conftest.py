@@ -29,7 +29,7 @@ from alerts.db.models import Model
 from alerts.db.session import make_engine, session_factory
 from alerts.sandbox.app import SandboxConfig, create_sandbox_app
 from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
-from alerts.supervisor import free_port, redis_answers
+from alerts.supervisor import free_port, redis_answers, redis_server_command
 from alerts.web import create_app
 from tests.fakes import FakeNominatim
 from tests.live import ALERT_NUMBER, LiveSystem, load_test_network, serve
@@ -92,19 +92,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-        ],
+        redis_server_command(binary, port, workdir),
         stdout=subprocess.DEVNULL,
     )
     url = f"redis://127.0.0.1:{port}/0"

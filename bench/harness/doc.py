@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import platform
+import subprocess
 import textwrap
 from pathlib import Path
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "benchmarks.md"
 
 
 def wrap(paragraph: str, indent: str = "") -> str:
@@ -26,3 +30,25 @@ def write_section(path: Path, title: str, content: str, header: str = "# Benchma
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
     tail = "".join(lines[end:])
     path.write_text("".join(lines[:start]) + content + ("\n" + tail if tail else ""), "utf-8")
+
+
+def describe_machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        cpu = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def code_state(measured: str) -> str:
+    """The commit, and whether the code under `measured` differed from it."""
+
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return result.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = git("status", "--porcelain", "--", measured)
+    return f"commit {commit}" + (f", with uncommitted changes in {measured}" if changed else "")

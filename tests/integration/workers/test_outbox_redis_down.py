@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from alerts.db.models import InboundMessage, Outbox
 from alerts.services import outbox
-from alerts.supervisor import free_port, redis_answers
+from alerts.supervisor import free_port, redis_answers, redis_server_command
 from tests.live import FOCAL_POINT_MAVIVI, QRF_BENI_PRIMARY, LiveSystem, wait_until
 from workers.queue import QUEUE_NAME, RqJobQueue
 from workers.scheduler import run_scheduler
@@ -32,19 +32,7 @@ class StoppableRedis:
     def start(self) -> None:
         binary = shutil.which("redis-server") or "redis-server"
         self.process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-            ],
+            redis_server_command(binary, self.port, self.workdir),
             stdout=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
