@@ -1,24 +1,31 @@
 """The database schema, split by meaning. Import from here."""
 
 from alerts.db.models.base import Model
+from alerts.db.models.dispatch import CallbackTask, Deadline, NonCompliance, SmsLane
 from alerts.db.models.events import Event
 from alerts.db.models.incidents import Incident, IncidentCell, Report, Tasking
 from alerts.db.models.messages import DeliveryReceipt, InboundMessage, OutboundMessage, Outbox
-from alerts.db.models.network import OperatingBase, Place, Sender, Unit
+from alerts.db.models.network import Contact, Mission, OperatingBase, Place, Sender, Unit
 
 __all__ = [
+    "CallbackTask",
+    "Contact",
+    "Deadline",
     "DeliveryReceipt",
     "Event",
     "InboundMessage",
     "Incident",
     "IncidentCell",
+    "Mission",
     "Model",
+    "NonCompliance",
     "OperatingBase",
     "OutboundMessage",
     "Outbox",
     "Place",
     "Report",
     "Sender",
+    "SmsLane",
     "Tasking",
     "Unit",
 ]

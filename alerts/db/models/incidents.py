@@ -27,6 +27,13 @@ class Incident(Model):
     radius_m: Mapped[float | None] = mapped_column(Float)
     place_name: Mapped[str | None] = mapped_column(String(200))
     base_id: Mapped[int | None] = mapped_column(ForeignKey("bases.id"))
+    # Who may see it: the mission and sector of its base (or of its sender's network).
+    mission: Mapped[str | None] = mapped_column(String(100), index=True)
+    sector: Mapped[str | None] = mapped_column(String(100))
+    # Where the escalation chain stands: the step reached, and how often it was used.
+    escalation_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    escalation_uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_report_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     last_report_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -97,3 +104,8 @@ class Tasking(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reason_text: Mapped[str | None] = mapped_column(Text)
+    # Which duty phone the order last went to (0 = primary), and how often it was re-sent.
+    phone_rank: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    resent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Estimated travel time from the unit's base, notice to move excluded.
+    travel_s: Mapped[int | None] = mapped_column(Integer)

@@ -50,6 +50,12 @@ class OutboundMessage(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    segments: Mapped[int | None] = mapped_column(Integer)
+    # The lane slot it waits for (rate limit), and how long a send attempt may take
+    # before the scheduler asks the provider whether it went, then tries again.
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    send_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Outbox(Model):
@@ -65,6 +71,8 @@ class Outbox(Model):
     job: Mapped[str] = mapped_column(String(64))
     ref_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Not to be enqueued before this (a paced SMS); None: at once.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     relayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -5,11 +5,31 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import (
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alerts.db.models.base import Model
 from alerts.db.types import JSONDocument, UTCDateTime
+
+
+class Mission(Model):
+    """A peacekeeping mission, with the dispatch settings its network file overrides."""
+
+    __tablename__ = "missions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # Timeouts, escalation chain and tasking policy that differ from config/dispatch.yaml.
+    dispatch: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
 
 
 class OperatingBase(Model):
@@ -24,6 +44,7 @@ class OperatingBase(Model):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     kind: Mapped[str] = mapped_column(String(16))
+    sector: Mapped[str | None] = mapped_column(String(100))
     opened: Mapped[date | None] = mapped_column(Date)
     closed: Mapped[date | None] = mapped_column(Date)
     aor: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
@@ -40,9 +61,32 @@ class Unit(Model):
     role: Mapped[str] = mapped_column(String(16))
     notice_to_move_min: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
+    travel_mode: Mapped[str] = mapped_column(String(16), default="road", server_default="road")
+    # The troop- or police-contributing country, for the non-compliance register.
+    country: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))
     base: Mapped[OperatingBase] = relationship(back_populates="units")
     phones: Mapped[list[Sender]] = relationship(
         back_populates="unit", order_by="Sender.duty_rank", foreign_keys="Sender.unit_id"
+    )
+
+
+class Contact(Model):
+    """Someone escalations reach by SMS: a base commander, a sector HQ, the JOC duty officer."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("mission", "role", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("bases.id"))
+    sector: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str | None] = mapped_column(String(8))
+
+    phones: Mapped[list[Sender]] = relationship(
+        back_populates="contact", order_by="Sender.duty_rank", foreign_keys="Sender.contact_id"
     )
 
 
@@ -91,6 +135,7 @@ class Sender(Model):
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
     base_id: Mapped[int | None] = mapped_column(ForeignKey("bases.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     duty_rank: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(8))
     registered: Mapped[bool] = mapped_column(default=False)
@@ -99,3 +144,6 @@ class Sender(Model):
     place: Mapped[Place | None] = relationship()
     base: Mapped[OperatingBase | None] = relationship()
     unit: Mapped[Unit | None] = relationship(back_populates="phones", foreign_keys=[unit_id])
+    contact: Mapped[Contact | None] = relationship(
+        back_populates="phones", foreign_keys=[contact_id]
+    )
