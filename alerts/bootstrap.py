@@ -1,0 +1,59 @@
+"""The services' context built from settings: one recipe for workers, the
+scheduler, the web console and the CLI, so none of them wires adapters its own way."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from alerts.adapters.correlation_rules import load_correlation_rules
+from alerts.adapters.geocoder import HttpGeocoder
+from alerts.adapters.keywords import load_keyword_lists
+from alerts.adapters.twilio_sms import TwilioSmsSender, build_twilio_client
+from alerts.adapters.vault import PhoneVault
+from alerts.clock import Clock, SystemClock
+from alerts.db.session import make_engine, session_factory
+from alerts.services.context import ServiceContext
+from alerts.services.locating import Geocoder, Locator, PlaceIndexCache
+from alerts.services.ports import SmsSender
+from alerts.settings import Settings
+
+
+def service_context(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    sms: SmsSender | None = None,
+    engine: Engine | None = None,
+) -> ServiceContext:
+    """Everything a service call needs, from `settings`.
+
+    Args:
+        clock: the one clock of this process (a FakeClock in tests and replays).
+        sms: the SMS port; the Twilio SDK (real Twilio or the sandbox) by default.
+        engine: reuse an engine the caller already holds.
+    """
+    engine = engine or make_engine(settings.database_url)
+    return ServiceContext(
+        factory=session_factory(engine),
+        vault=PhoneVault(settings.require_data_key()),
+        clock=clock or SystemClock(),
+        sms=sms or TwilioSmsSender(build_twilio_client(settings), settings.sms_from),
+        status_callback_url=settings.url_for("/sms/twilio/status"),
+        locator=Locator(PlaceIndexCache(), geocoder_from(settings)),
+        keywords=load_keyword_lists(settings.keywords_dir),
+        correlation=load_correlation_rules(settings.correlation_file),
+        duplicate_window=settings.duplicate_window,
+        same_sender_window=settings.same_sender_window,
+        default_language=settings.default_language,
+    )
+
+
+def geocoder_from(settings: Settings) -> Geocoder | None:
+    if not settings.geocoder_url:
+        return None
+    return HttpGeocoder(
+        settings.geocoder_url,
+        "photon" if settings.geocoder_kind == "photon" else "nominatim",
+        timeout_s=settings.geocoder_timeout_s,
+        min_interval_s=settings.geocoder_min_interval_s,
+    )
