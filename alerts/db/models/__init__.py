@@ -6,9 +6,11 @@ from alerts.db.models.events import Event
 from alerts.db.models.incidents import Incident, IncidentCell, Report, Tasking
 from alerts.db.models.messages import DeliveryReceipt, InboundMessage, OutboundMessage, Outbox
 from alerts.db.models.network import Contact, Mission, OperatingBase, Place, Sender, Unit
+from alerts.db.models.users import ConsoleSession, User
 
 __all__ = [
     "CallbackTask",
+    "ConsoleSession",
     "Contact",
     "Deadline",
     "DeliveryReceipt",
@@ -28,4 +30,5 @@ __all__ = [
     "SmsLane",
     "Tasking",
     "Unit",
+    "User",
 ]
