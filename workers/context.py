@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from alerts.adapters.live_redis import RedisPublisher
 from alerts.bootstrap import service_context
 from alerts.clock import Clock, SystemClock
+from alerts.services import live
 from alerts.services.context import ServiceContext
 from alerts.services.ports import JobQueue, SmsSender
 from alerts.settings import Settings
@@ -36,6 +38,10 @@ class WorkerSetup:
                 engine = self._services.factory.kw["bind"]
                 engine.dispose(close=False)
             self._services = service_context(self.settings, clock=self.clock, sms=self.sms)
+            # Open consoles hear of this worker's events after each commit.
+            live.publish_after_commit(
+                self._services.factory, RedisPublisher(self.settings.redis_url)
+            )
             self._queue = RqJobQueue.from_url(self.settings.redis_url)
             self._pid = os.getpid()
         assert self._services is not None

@@ -16,10 +16,11 @@ from types import FrameType
 from redis import Redis
 from redis.exceptions import RedisError
 
+from alerts.adapters.live_redis import RedisPublisher
 from alerts.clock import Clock, SystemClock
 from alerts.db.session import make_engine, session_factory
 from alerts.log import configure_logging
-from alerts.services import outbox
+from alerts.services import live, outbox
 from alerts.settings import Settings
 from workers.queue import RqJobQueue
 
@@ -56,6 +57,8 @@ def run_scheduler(
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
     factory = session_factory(make_engine(settings.database_url))
+    # Open consoles hear of the scheduler's events (deadlines fired) after each commit.
+    live.publish_after_commit(factory, RedisPublisher(settings.redis_url))
     queue = RqJobQueue.from_url(settings.redis_url)
     heartbeat = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
     relayed = 0

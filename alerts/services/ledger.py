@@ -14,6 +14,7 @@ from alerts.db.models import Event, Report
 from alerts.db.session import lock_ledger
 from alerts.db.types import json_safe
 from alerts.domain.ledger import GENESIS_HASH, ChainBreak, ChainedEvent, event_hash, verify_chain
+from alerts.services import live
 
 SYSTEM = "system"
 
@@ -79,6 +80,8 @@ def record(
     )
     session.add(event)
     session.flush()
+    # Published to open consoles once the transaction commits (see services/live.py).
+    live.remember(session, seq, kind, incident_id)
     return event
 
 
