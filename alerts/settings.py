@@ -49,6 +49,14 @@ SETTINGS_HELP: dict[str, str] = {
     "ALERTS_GEOCODER_KIND": "nominatim or photon.",
     "ALERTS_GEOCODER_TIMEOUT_S": "Seconds before a geocoder lookup is abandoned.",
     "ALERTS_GEOCODER_MIN_INTERVAL_S": "Seconds between geocoder lookups (rate limit).",
+    "ALERTS_COOKIE_SECURE": "Console cookies only over HTTPS (1), or also over plain HTTP (0, "
+    "local use only).",
+    "ALERTS_SESSION_IDLE_MIN": "A console session with no request for this many minutes ends.",
+    "ALERTS_LOGIN_LIMIT": "Failed console logins allowed per address and per account, e.g. "
+    "'5 per 15 minutes'.",
+    "ALERTS_TILE_URL": "Unset: a plain map with the mission's places. A URL template such as "
+    "https://tiles.example.org/{z}/{x}/{y}.png: a (self-hosted) tile server.",
+    "ALERTS_TILE_ATTRIBUTION": "Attribution text shown on the map for ALERTS_TILE_URL's tiles.",
 }
 
 
@@ -98,6 +106,11 @@ class Settings:
     geocoder_kind: str = "nominatim"
     geocoder_timeout_s: float = 3.0
     geocoder_min_interval_s: float = 1.0
+    cookie_secure: bool = True
+    session_idle: timedelta = timedelta(minutes=30)
+    login_limit: str = "5 per 15 minutes"
+    tile_url: str | None = None
+    tile_attribution: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -120,6 +133,14 @@ class Settings:
         text("ALERTS_DEFAULT_LANGUAGE", "default_language")
         text("ALERTS_LOG_LEVEL", "log_level")
         text("ALERTS_GEOCODER_URL", "geocoder_url")
+        text("ALERTS_LOGIN_LIMIT", "login_limit")
+        text("ALERTS_TILE_URL", "tile_url")
+        text("ALERTS_TILE_ATTRIBUTION", "tile_attribution")
+        if env.get("ALERTS_COOKIE_SECURE"):
+            values["cookie_secure"] = _bool(env["ALERTS_COOKIE_SECURE"], "ALERTS_COOKIE_SECURE")
+        if env.get("ALERTS_SESSION_IDLE_MIN"):
+            minutes = _int(env["ALERTS_SESSION_IDLE_MIN"], "ALERTS_SESSION_IDLE_MIN")
+            values["session_idle"] = timedelta(minutes=minutes)
         if env.get("ALERTS_KEYWORDS_DIR"):
             values["keywords_dir"] = Path(env["ALERTS_KEYWORDS_DIR"])
         if env.get("ALERTS_CORRELATION_FILE"):
@@ -155,6 +176,13 @@ class Settings:
         if self.geocoder_kind not in {"nominatim", "photon"}:
             raise SettingsError(
                 f"ALERTS_GEOCODER_KIND must be nominatim or photon (got {self.geocoder_kind!r})"
+            )
+        if self.session_idle <= timedelta(0):
+            raise SettingsError("ALERTS_SESSION_IDLE_MIN must be a positive number of minutes")
+        if self.tile_url is not None and not self.tile_url.startswith(("http://", "https://")):
+            raise SettingsError(
+                "ALERTS_TILE_URL must be a URL template such as "
+                "https://tiles.example.org/{z}/{x}/{y}.png"
             )
         if self.twilio_api_base is not None and not self.twilio_api_base.startswith(
             ("http://", "https://")

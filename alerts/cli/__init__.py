@@ -13,6 +13,7 @@ from alerts.cli.processes import keys, scheduler, worker
 from alerts.cli.replay import replay_command
 from alerts.cli.sandbox import sandbox
 from alerts.cli.up import up
+from alerts.cli.users import users
 
 
 @click.group()
@@ -20,7 +21,7 @@ def main() -> None:
     """community-alerts: SMS alerts to tasked QRFs, with an auditable timeline."""
 
 
-for command in (db, events, gazetteer, network, keys, worker, scheduler, sandbox, up):
+for command in (db, events, gazetteer, network, keys, worker, scheduler, sandbox, up, users):
     main.add_command(command)
 main.add_command(geolocate_command, name="geolocate")
 main.add_command(replay_command, name="replay")
