@@ -45,7 +45,10 @@ class Subscription:
 
     def __init__(self, url: str, channel: str = CHANNEL) -> None:
         self._redis = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=30)
-        self._pubsub: PubSub = self._redis.pubsub(ignore_subscribe_messages=True)
+        pubsub: PubSub = self._redis.pubsub(  # type: ignore[no-untyped-call]
+            ignore_subscribe_messages=True
+        )
+        self._pubsub = pubsub
         self._pubsub.subscribe(channel)
 
     def next(self, timeout_s: float) -> Notice | None:
