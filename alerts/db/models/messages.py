@@ -56,6 +56,11 @@ class OutboundMessage(Model):
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     send_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A failed or undelivered SMS is acted on once (another phone, escalation), by the scheduler.
+    failure_handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The answer to a CLA's NUM: the body holds a placeholder, and this sender's
+    # number is decrypted into it only at the moment of sending.
+    reveals_sender_id: Mapped[int | None] = mapped_column(ForeignKey("senders.id"))
 
 
 class Outbox(Model):

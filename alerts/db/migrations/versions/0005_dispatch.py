@@ -21,7 +21,10 @@ JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 UTC_TIME = sa.DateTime(timezone=True)
 
 # (table, new column, referenced table), added in place (see 0004).
-REFERENCES = (("senders", "contact_id", "contacts"),)
+REFERENCES = (
+    ("senders", "contact_id", "contacts"),
+    ("outbound_messages", "reveals_sender_id", "senders"),
+)
 
 
 def _fk(column: str, target: str, table: str) -> sa.ForeignKeyConstraint:
@@ -154,6 +157,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("not_before", UTC_TIME, nullable=True))
         batch_op.add_column(sa.Column("send_lease_until", UTC_TIME, nullable=True))
         batch_op.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("failure_handled_at", UTC_TIME, nullable=True))
     with op.batch_alter_table("outbox", recreate="never") as batch_op:
         batch_op.add_column(sa.Column("due_at", UTC_TIME, nullable=True))
     for table, column, target in REFERENCES:
@@ -189,7 +193,13 @@ def downgrade() -> None:
     with op.batch_alter_table("outbox", recreate="never") as batch_op:
         batch_op.drop_column("due_at")
     with op.batch_alter_table("outbound_messages", recreate="never") as batch_op:
-        for column in ("attempts", "send_lease_until", "not_before", "segments"):
+        for column in (
+            "failure_handled_at",
+            "attempts",
+            "send_lease_until",
+            "not_before",
+            "segments",
+        ):
             batch_op.drop_column(column)
     with op.batch_alter_table("taskings", recreate="never") as batch_op:
         for column in ("travel_s", "resent", "phone_rank"):
