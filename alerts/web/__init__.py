@@ -1,4 +1,4 @@
-"""The web application: Twilio webhooks now, the JOC console later."""
+"""The web application: Twilio webhooks and the JOC console."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import os
 
 from flask import Flask
 
+from alerts.adapters.live_redis import RedisPublisher
 from alerts.adapters.vault import PhoneVault
+from alerts.bootstrap import service_context
 from alerts.clock import Clock, SystemClock
 from alerts.db.session import make_engine, session_factory
+from alerts.services import live
 from alerts.services.ports import JobQueue
 from alerts.settings import Settings
-from alerts.web import errors, health, sms
+from alerts.web import console, errors, health, sms
 from alerts.web.context import WebContext
 from workers.queue import RqJobQueue
 
@@ -32,14 +35,22 @@ def create_app(
         MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
     )
     engine = make_engine(settings.database_url)
-    app.extensions["alerts"] = WebContext(
+    clock = clock or SystemClock()
+    context = WebContext(
         settings=settings,
         factory=session_factory(engine),
         vault=PhoneVault(settings.require_data_key()),
-        clock=clock or SystemClock(),
+        clock=clock,
         queue=queue,
+        services=service_context(settings, clock=clock, engine=engine),
     )
+    # Open consoles, in this worker and every other, hear of this app's commits.
+    publisher = RedisPublisher(settings.redis_url)
+    live.publish_after_commit(context.factory, publisher)
+    live.publish_after_commit(context.services.factory, publisher)
+    app.extensions["alerts"] = context
     app.register_blueprint(sms.bp)
     app.register_blueprint(health.bp)
     errors.register(app)
+    console.register(app, settings)
     return app

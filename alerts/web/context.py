@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.adapters.vault import PhoneVault
 from alerts.clock import Clock
+from alerts.services.context import ServiceContext
 from alerts.services.ports import JobQueue
 from alerts.settings import Settings
 
@@ -18,6 +19,8 @@ class WebContext:
     vault: PhoneVault
     clock: Clock
     queue: JobQueue
+    # What the console's actions hand to services (the recipe workers use too).
+    services: ServiceContext
 
 
 def web_context() -> WebContext:

@@ -63,6 +63,8 @@ class QueueFacts:
     last_action_at: datetime | None
     verified: bool
     tasked_units: tuple[str, ...] = ()
+    # Taskings sent and not yet answered (with or without an ACK deadline).
+    unanswered_taskings: int = 0
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def flags_for(facts: QueueFacts, now: datetime) -> tuple[Flag, ...]:
     flags: list[Flag] = []
     if facts.overdue_deadlines > 0 or facts.escalation_exhausted:
         flags.append("overdue_escalation")
-    if facts.ack_due_at is not None:
+    if facts.ack_due_at is not None or facts.unanswered_taskings > 0:
         flags.append("awaiting_ack")
     if facts.ambiguous:
         flags.append("ambiguous_location")

@@ -1,0 +1,88 @@
+"""Logging in and out."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from alerts.adapters.login_throttle import LoginThrottle
+from alerts.db.session import write_transaction
+from alerts.services import users
+from alerts.web.console.errors import html_error
+from alerts.web.console.security import SESSION_KEY, login_required
+from alerts.web.context import web_context
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("console_auth", __name__, url_prefix="/console")
+bp.register_error_handler(HTTPException, html_error)
+
+
+def _throttle() -> LoginThrottle:
+    throttle: LoginThrottle = current_app.extensions["alerts_login_throttle"]
+    return throttle
+
+
+def _safe_next(target: str | None) -> str:
+    # Only our own console paths: never an open redirect.
+    if target and target.startswith("/console/") and not target.startswith("//"):
+        return target
+    return url_for("console_queue.index")
+
+
+@bp.get("/login")
+def login() -> str:
+    return render_template("console/login.html", next=request.args.get("next", ""))
+
+
+@bp.post("/login")
+def login_post() -> Response | tuple[str, int]:
+    ctx = web_context()
+    username = request.form.get("username", "").strip()[:64]
+    password = request.form.get("password", "")[:1024]
+    address = request.remote_addr or "unknown"
+    throttle = _throttle()
+    if not throttle.allowed(address, username):
+        log.warning("security: login throttled for %r from %s", username, address)
+        page = render_template(
+            "console/login.html",
+            next="",
+            error="Too many failed logins. Wait a few minutes, or ask an administrator.",
+        )
+        return page, 429
+    with write_transaction(ctx.factory, ledger=False) as db:
+        user = users.authenticate(db, username, password)
+        token = users.start_session(db, user, ctx.clock.now()) if user is not None else None
+    if token is None:
+        throttle.failed(address, username)
+        log.warning("security: failed login for %r from %s", username, address)
+        page = render_template("console/login.html", next="", error="Wrong username or password.")
+        return page, 401
+    # A fresh cookie: no session fixation, and a fresh CSRF token.
+    session.clear()
+    session[SESSION_KEY] = token
+    log.info("login: %s from %s", username.lower(), address)
+    return redirect(_safe_next(request.form.get("next")), code=303)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    ctx = web_context()
+    token = session.get(SESSION_KEY)
+    if isinstance(token, str):
+        with write_transaction(ctx.factory, ledger=False) as db:
+            users.end_session(db, token, ctx.clock.now())
+    session.clear()
+    return redirect(url_for("console_auth.login"), code=303)

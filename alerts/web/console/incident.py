@@ -1,0 +1,116 @@
+"""The incident page: map, reports, taskings, timeline, and the actions allowed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, g, jsonify, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from alerts.db.models import Incident, OperatingBase, Unit
+from alerts.domain.console.outcomes import OUTCOME_LABELS
+from alerts.services.incident_ops import OperationRefused
+from alerts.services.incident_view import incident_page, map_data
+from alerts.web.console.errors import html_error
+from alerts.web.console.operations import operator
+from alerts.web.console.security import current_user, login_required, visible_incident_or_404
+from alerts.web.context import web_context
+
+bp = Blueprint("console_incident", __name__, url_prefix="/console/incidents")
+bp.register_error_handler(HTTPException, html_error)
+
+ACTING = frozenset({"verify", "locate", "merge", "task", "close"})
+
+
+@dataclass(frozen=True)
+class TaskOption:
+    id: int
+    label: str
+    recommended: bool
+
+
+def task_options(db: Session, incident: Incident) -> list[TaskOption]:
+    """Units to choose from, the routing's choice first and marked, with its reasons."""
+    try:
+        decision = operator().route_options(db, web_context().services, incident.id)
+    except (OperationRefused, HTTPException):
+        decision = None
+    options: list[TaskOption] = []
+    if decision is not None:
+        for c in decision.candidates:
+            if c.kind != "unit":
+                continue
+            eta = f", ETA {round(c.eta_s / 60)} min" if c.eta_s is not None else ""
+            mark = "★ recommended — " if c.id == decision.unit_id else ""
+            state = "" if c.eligible else " (not eligible)"
+            options.append(
+                TaskOption(c.id, f"{mark}{c.name}{eta}{state}: {c.note}", c.id == decision.unit_id)
+            )
+        options.sort(key=lambda o: not o.recommended)
+    if options:
+        return options
+    # No routing advice (yet): every unit of the incident's mission, by callsign.
+    rows = db.execute(
+        select(Unit.id, Unit.callsign, Unit.status, OperatingBase.name, OperatingBase.mission)
+        .join(OperatingBase, OperatingBase.id == Unit.base_id)
+        .order_by(Unit.callsign)
+    ).all()
+    return [
+        TaskOption(r.id, f"{r.callsign} — {r.name}, {r.status}", False)
+        for r in rows
+        if incident.mission is None or r.mission == incident.mission
+    ]
+
+
+def _page_context(incident_id: int, *, with_forms: bool) -> dict[str, object]:
+    ctx = web_context()
+    user = current_user()
+    with ctx.factory() as db:
+        incident = visible_incident_or_404(db, incident_id)
+        page = incident_page(db, user.scope, incident)
+        allowed = g.user_permissions
+        options = task_options(db, incident) if with_forms and "task" in allowed else []
+    return {
+        "page": page,
+        "incident": page.incident,
+        "allowed": allowed,
+        "can_act": bool(allowed & ACTING),
+        "outcomes": OUTCOME_LABELS,
+        "task_options": options,
+        "now": ctx.clock.now(),
+    }
+
+
+@bp.get("/<int:incident_id>")
+@login_required
+def show(incident_id: int) -> str:
+    ctx = web_context()
+    return render_template(
+        "console/incident.html",
+        **_page_context(incident_id, with_forms=True),
+        tile_url=ctx.settings.tile_url or "",
+        tile_attribution=ctx.settings.tile_attribution,
+    )
+
+
+@bp.get("/<int:incident_id>/live")
+@login_required
+def live(incident_id: int) -> str:
+    """The parts of the page that change on their own: status, taskings, reports, timeline."""
+    return render_template(
+        "console/_incident_live.html", **_page_context(incident_id, with_forms=False)
+    )
+
+
+@bp.get("/<int:incident_id>/map.json")
+@login_required
+def map_json(incident_id: int) -> Response:
+    ctx = web_context()
+    user = current_user()
+    with ctx.factory() as db:
+        incident = visible_incident_or_404(db, incident_id)
+        page = incident_page(db, user.scope, incident)
+        data = map_data(db, incident, page.reports)
+    return jsonify(data)

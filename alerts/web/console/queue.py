@@ -1,0 +1,42 @@
+"""The live queue: open incidents in the user's scope, most urgent first."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from werkzeug.exceptions import HTTPException
+
+from alerts.domain.console.queue import FLAG_LABELS
+from alerts.domain.console.roles import may
+from alerts.services.queue_view import queue_rows
+from alerts.web.console.errors import html_error
+from alerts.web.console.security import current_user, login_required
+from alerts.web.context import web_context
+
+bp = Blueprint("console_queue", __name__, url_prefix="/console")
+bp.register_error_handler(HTTPException, html_error)
+
+
+def _rows_context() -> dict[str, object]:
+    ctx = web_context()
+    now = ctx.clock.now()
+    with ctx.factory() as db:
+        rows = queue_rows(db, current_user().scope, now)
+    return {"rows": rows, "now": now, "flag_labels": FLAG_LABELS}
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    user = current_user()
+    return render_template(
+        "console/queue.html",
+        **_rows_context(),
+        can_relay=may(user.role, "relay") and user.sender_id is not None,
+    )
+
+
+@bp.get("/queue/rows")
+@login_required
+def rows() -> str:
+    """The queue's rows alone: what the page fetches when the stream says something changed."""
+    return render_template("console/_queue_rows.html", **_rows_context())

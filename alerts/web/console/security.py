@@ -1,0 +1,133 @@
+"""What every console request goes through: its user, its permission, its headers.
+
+- A server-side session (see services/users.py) behind a signed, HttpOnly,
+  SameSite=Strict cookie, Secure unless ALERTS_COOKIE_SECURE=0.
+- CSRF tokens on every POST (Flask-WTF); nothing changes state on GET.
+- A Content-Security-Policy with no inline script or style, and no-store on
+  every console page: they hold informants' words.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from flask import Flask, abort, g, redirect, request, session, url_for
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from alerts.db.models import Incident
+from alerts.db.session import write_transaction
+from alerts.domain.console.roles import PERMISSIONS, Permission, may
+from alerts.services import scoping, users
+from alerts.services.users import CurrentUser
+from alerts.settings import Settings
+from alerts.web.context import web_context
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+SESSION_KEY = "sid"
+
+
+def configure(app: Flask, settings: Settings) -> CSRFProtect:
+    app.config.update(
+        SESSION_COOKIE_NAME="alerts_console",
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        # The console is open all shift long; the session's idle timeout bounds the token.
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    csrf = CSRFProtect(app)
+    app.after_request(_headers)
+    return csrf
+
+
+def csp(tile_url: str | None) -> str:
+    img = "'self' data:"
+    if tile_url:
+        # Only the tile server's origin, never a wildcard.
+        scheme, _, rest = tile_url.partition("://")
+        img += f" {scheme}://{rest.split('/', 1)[0].replace('{s}', '*')}"
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src {img}; connect-src 'self'; font-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+def _headers(response: Response) -> Response:
+    if request.path.startswith("/console") or request.path == "/":
+        ctx = web_context()
+        response.headers.setdefault("Content-Security-Policy", csp(ctx.settings.tile_url))
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def load_user(*, touch: bool) -> CurrentUser | None:
+    """The user of this request's session, ending it if it went idle."""
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str):
+        return None
+    ctx = web_context()
+    now, idle = ctx.clock.now(), ctx.settings.session_idle
+    with ctx.factory() as db:
+        user = users.session_user(db, token, now, idle, touch=touch)
+        if not db.dirty:
+            return user
+        db.rollback()
+    # Reads stay reads; only a touch or an ending takes the write lock.
+    with write_transaction(ctx.factory, ledger=False) as db:
+        return users.session_user(db, token, now, idle, touch=touch)
+
+
+def current_user() -> CurrentUser:
+    user: CurrentUser = g.user
+    return user
+
+
+def login_required(view: Callable[P, R]) -> Callable[P, R | Response]:
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | Response:
+        user = load_user(touch=True)
+        if user is None:
+            session.pop(SESSION_KEY, None)
+            if request.method == "GET" and not request.path.endswith((".json", "/rows")):
+                return redirect(url_for("console_auth.login", next=request.path), code=303)
+            abort(401)
+        g.user = user
+        g.user_permissions = PERMISSIONS.get(user.role, frozenset())  # type: ignore[call-overload]
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def require(permission: Permission) -> None:
+    """403 unless the current user's role allows `permission` (logged: it may be probing)."""
+    user = current_user()
+    if not may(user.role, permission):
+        log.warning(
+            "security: %s (role %s) refused %s on %s",
+            user.username,
+            user.role,
+            permission,
+            request.path,
+        )
+        abort(403)
+
+
+def visible_incident_or_404(db: Session, incident_id: int) -> Incident:
+    """Another scope's incident is as good as absent: 404, never 403."""
+    incident = scoping.visible_incident(db, current_user().scope, incident_id)
+    if incident is None:
+        abort(404)
+    return incident
