@@ -23,6 +23,7 @@ from alerts.db.models import (
     Unit,
 )
 from alerts.domain.console.scope import Scope
+from alerts.domain.tasking import OPEN_STATUSES
 from alerts.services.ledger import incident_timeline
 from alerts.services.queue_view import FINISHED
 from alerts.services.scoping import single_mission, visible
@@ -95,6 +96,11 @@ class IncidentPage:
     @property
     def open(self) -> bool:
         return self.incident.status not in FINISHED
+
+    @property
+    def open_taskings(self) -> list[str]:
+        """Units out on this incident now (a new tasking would re-task them)."""
+        return [t.unit for t in self.taskings if t.status in OPEN_STATUSES]
 
     @property
     def candidates(self) -> list[dict[str, Any]]:

@@ -180,13 +180,20 @@ def task(incident_id: int) -> Response:
     if unit_id is None:
         abort(400, description="choose a unit")
     reason = _text("reason") or None
+    replace_open = request.form.get("replace_open") == "1"
     return _act(
         incident_id,
         "task",
         lambda db: operator().task_unit(
-            db, services, incident_id, unit_id, actor=actor, reason=reason
+            db,
+            services,
+            incident_id,
+            unit_id,
+            actor=actor,
+            reason=reason,
+            replace_open=replace_open,
         ),
-        "Tasking sent.",
+        "Unit re-tasked." if replace_open else "Tasking sent.",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, g, jsonify, render_template
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
@@ -32,36 +32,37 @@ class TaskOption:
 
 
 def task_options(db: Session, incident: Incident) -> list[TaskOption]:
-    """Units to choose from, the routing's choice first and marked, with its reasons."""
+    """Every unit of the mission: the routing's choice first and marked, then the
+    other candidates with the routing's notes, then units it did not consider."""
     try:
         decision = operator().route_options(db, web_context().services, incident.id)
     except (OperationRefused, HTTPException):
         decision = None
     options: list[TaskOption] = []
+    considered: set[int] = set()
     if decision is not None:
         for c in decision.candidates:
             if c.kind != "unit":
                 continue
+            considered.add(c.id)
             eta = f", ETA {round(c.eta_s / 60)} min" if c.eta_s is not None else ""
             mark = "★ recommended — " if c.id == decision.unit_id else ""
             state = "" if c.eligible else " (not eligible)"
-            options.append(
-                TaskOption(c.id, f"{mark}{c.name}{eta}{state}: {c.note}", c.id == decision.unit_id)
-            )
+            label = f"{mark}{c.name}{eta}{state}: {c.note}"
+            options.append(TaskOption(c.id, label, c.id == decision.unit_id))
         options.sort(key=lambda o: not o.recommended)
-    if options:
-        return options
-    # No routing advice (yet): every unit of the incident's mission, by callsign.
     rows = db.execute(
-        select(Unit.id, Unit.callsign, Unit.status, OperatingBase.name, OperatingBase.mission)
+        select(Unit.id, Unit.callsign, Unit.role, Unit.status, OperatingBase.name)
         .join(OperatingBase, OperatingBase.id == Unit.base_id)
+        .where(OperatingBase.mission == incident.mission if incident.mission else true())
         .order_by(Unit.callsign)
     ).all()
-    return [
-        TaskOption(r.id, f"{r.callsign} — {r.name}, {r.status}", False)
+    options += [
+        TaskOption(r.id, f"{r.callsign} — {r.role} at {r.name}, {r.status}", False)
         for r in rows
-        if incident.mission is None or r.mission == incident.mission
+        if r.id not in considered
     ]
+    return options
 
 
 def _page_context(incident_id: int, *, with_forms: bool) -> dict[str, object]:
