@@ -1,0 +1,1 @@
+"""Pure rules of the evaluators' audit: tampering, anchors, periods, access, HXL."""

@@ -1,0 +1,1 @@
+"""Past incidents from published reports, for evaluators to compare against."""

@@ -1,0 +1,1 @@
+"""Response-time metrics, computed from the event timeline alone."""
