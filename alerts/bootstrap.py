@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from alerts.adapters.correlation_rules import load_correlation_rules
+from alerts.adapters.dispatch_rules import load_dispatch_config
 from alerts.adapters.geocoder import HttpGeocoder
 from alerts.adapters.keywords import load_keyword_lists
 from alerts.adapters.twilio_sms import TwilioSmsSender, build_twilio_client
@@ -45,6 +46,9 @@ def service_context(
         duplicate_window=settings.duplicate_window,
         same_sender_window=settings.same_sender_window,
         default_language=settings.default_language,
+        dispatch=load_dispatch_config(settings),
+        sms_lane=settings.sms_from,
+        sms_segments_per_s=settings.sms_segments_per_s,
     )
 
 

@@ -106,6 +106,12 @@ class Settings:
     geocoder_kind: str = "nominatim"
     geocoder_timeout_s: float = 3.0
     geocoder_min_interval_s: float = 1.0
+    ack_timeout: timedelta = timedelta(minutes=5)
+    depart_timeout: timedelta = timedelta(minutes=30)
+    arrive_timeout: timedelta = timedelta(hours=1)
+    dispatch_file: Path = Path("config/dispatch.yaml")
+    sms_segments_per_s: float = 1.0
+    twilio_timeout_s: float = 10.0
     cookie_secure: bool = True
     session_idle: timedelta = timedelta(minutes=30)
     login_limit: str = "5 per 15 minutes"
@@ -145,6 +151,15 @@ class Settings:
             values["keywords_dir"] = Path(env["ALERTS_KEYWORDS_DIR"])
         if env.get("ALERTS_CORRELATION_FILE"):
             values["correlation_file"] = Path(env["ALERTS_CORRELATION_FILE"])
+        if env.get("ALERTS_DISPATCH_FILE"):
+            values["dispatch_file"] = Path(env["ALERTS_DISPATCH_FILE"])
+        for name, field in (
+            ("ALERTS_ACK_TIMEOUT_S", "ack_timeout"),
+            ("ALERTS_DEPART_TIMEOUT_S", "depart_timeout"),
+            ("ALERTS_ARRIVE_TIMEOUT_S", "arrive_timeout"),
+        ):
+            if env.get(name):
+                values[field] = timedelta(seconds=_float(env[name], name))
         if env.get("ALERTS_DUPLICATE_WINDOW_S"):
             seconds = _int(env["ALERTS_DUPLICATE_WINDOW_S"], "ALERTS_DUPLICATE_WINDOW_S")
             values["duplicate_window"] = timedelta(seconds=seconds)
@@ -152,6 +167,8 @@ class Settings:
         for name, field in (
             ("ALERTS_GEOCODER_TIMEOUT_S", "geocoder_timeout_s"),
             ("ALERTS_GEOCODER_MIN_INTERVAL_S", "geocoder_min_interval_s"),
+            ("ALERTS_SMS_SEGMENTS_PER_S", "sms_segments_per_s"),
+            ("ALERTS_TWILIO_TIMEOUT_S", "twilio_timeout_s"),
         ):
             if env.get(name):
                 values[field] = _float(env[name], name)
@@ -184,6 +201,16 @@ class Settings:
                 "ALERTS_TILE_URL must be a URL template such as "
                 "https://tiles.example.org/{z}/{x}/{y}.png"
             )
+        for name, value in (
+            ("ALERTS_ACK_TIMEOUT_S", self.ack_timeout.total_seconds()),
+            ("ALERTS_DEPART_TIMEOUT_S", self.depart_timeout.total_seconds()),
+            ("ALERTS_ARRIVE_TIMEOUT_S", self.arrive_timeout.total_seconds()),
+            ("ALERTS_TWILIO_TIMEOUT_S", self.twilio_timeout_s),
+        ):
+            if value <= 0:
+                raise SettingsError(f"{name} must be a positive number (got {value:g})")
+        if self.sms_segments_per_s < 0:
+            raise SettingsError("ALERTS_SMS_SEGMENTS_PER_S must be 0 (not paced) or more")
         if self.twilio_api_base is not None and not self.twilio_api_base.startswith(
             ("http://", "https://")
         ):

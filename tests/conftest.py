@@ -139,6 +139,9 @@ def settings(database_url: str, redis_url: str) -> Settings:
         data_key=DATA_KEY,
         keywords_dir=ROOT / "config" / "keywords",
         correlation_file=ROOT / "config" / "correlation.yaml",
+        dispatch_file=ROOT / "config" / "dispatch.yaml",
+        # A FakeClock never reaches a paced slot: pacing has tests of its own.
+        sms_segments_per_s=0,
     )
 
 
@@ -164,6 +167,9 @@ def system(
         data_key=DATA_KEY,
         keywords_dir=ROOT / "config" / "keywords",
         correlation_file=ROOT / "config" / "correlation.yaml",
+        dispatch_file=ROOT / "config" / "dispatch.yaml",
+        # A FakeClock never reaches a paced slot: pacing has tests of its own.
+        sms_segments_per_s=0,
     )
     sandbox = create_sandbox_app(
         SandboxConfig(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from twilio.base.exceptions import TwilioRestException
@@ -14,7 +15,6 @@ from alerts.services.ports import SmsSendError
 from alerts.settings import Settings
 
 TWILIO_API_ORIGIN = "https://api.twilio.com"
-_TIMEOUT_S = 10.0
 
 
 class SandboxHttpClient(TwilioHttpClient):  # type: ignore[misc]
@@ -38,9 +38,9 @@ def build_twilio_client(settings: Settings) -> Client:
     account_sid, auth_token = settings.require_twilio()
     http_client: TwilioHttpClient
     if settings.twilio_api_base:
-        http_client = SandboxHttpClient(settings.twilio_api_base, timeout=_TIMEOUT_S)
+        http_client = SandboxHttpClient(settings.twilio_api_base, timeout=settings.twilio_timeout_s)
     else:
-        http_client = TwilioHttpClient(timeout=_TIMEOUT_S)
+        http_client = TwilioHttpClient(timeout=settings.twilio_timeout_s)
     # The SDK logs request parameters, recipients included, at DEBUG and INFO.
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     return Client(account_sid, auth_token, http_client=http_client)
@@ -59,14 +59,37 @@ class TwilioSmsSender:
             message = self._client.messages.create(**kwargs)
         except TwilioRestException as error:
             # Twilio's own message may quote the recipient; keep only the codes.
-            retryable = error.status == 429 or error.status >= 500
+            # A 429 was turned away before anything was created; after a 5xx nobody knows.
             raise SmsSendError(
                 f"Twilio refused the message: HTTP {error.status}, code {error.code}",
-                retryable=retryable,
+                retryable=error.status == 429 or error.status >= 500,
                 code=error.code,
+                ambiguous=error.status >= 500,
+            ) from None
+        except OSError as error:
+            # A timeout may come after Twilio created the message.
+            raise SmsSendError(
+                f"Twilio unreachable: {type(error).__name__}", retryable=True, ambiguous=True
+            ) from None
+        return str(message.sid)
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        """Asks Twilio for our recent messages to `to`, newest first, and matches the body."""
+        try:
+            recent = self._client.messages.list(to=to, from_=self._from, limit=50)
+        except TwilioRestException as error:
+            raise SmsSendError(
+                f"Twilio could not list messages: HTTP {error.status}, code {error.code}",
+                retryable=True,
+                code=error.code,
+                ambiguous=True,
             ) from None
         except OSError as error:
             raise SmsSendError(
-                f"Twilio unreachable: {type(error).__name__}", retryable=True
+                f"Twilio unreachable: {type(error).__name__}", retryable=True, ambiguous=True
             ) from None
-        return str(message.sid)
+        for message in recent:
+            created = message.date_created
+            if message.body == body and (created is None or created >= since):
+                return str(message.sid)
+        return None

@@ -23,6 +23,7 @@ PSEUDONYM_PREFIX = {
     "cla": "CLA",
     "unit": "UNIT",
     "base": "BASE",
+    "contact": "CT",
     "unregistered": "UNREG",
 }
 # Crockford base32: no I, L, O, U, so pseudonyms read well aloud.

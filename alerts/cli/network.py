@@ -46,7 +46,7 @@ def load(file: Path) -> None:
     factory = session_factory(make_engine(settings.database_url))
     with database_errors_explained():
         summary = load_network(factory, vault, parsed, SystemClock().now())
-    for section in ("bases", "units", "places", "senders"):
+    for section in ("missions", "bases", "units", "places", "contacts", "senders"):
         click.echo(
             f"{section:8} {summary.created[section]:4} new  {summary.updated[section]:4} updated"
             f"  {summary.unchanged[section]:4} unchanged"

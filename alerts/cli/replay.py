@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -21,6 +22,9 @@ class NoSms:
     """The SMS port of a replay that is not live: nothing leaves the building."""
 
     def send(self, to: str, body: str, status_callback: str | None) -> str:
+        raise AssertionError("a replay that is not --live never sends SMS")
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
         raise AssertionError("a replay that is not --live never sends SMS")
 
 

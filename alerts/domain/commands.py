@@ -1,4 +1,5 @@
-"""Replies a unit sends back about a tasking: ACK, NO, DEP, ARR, DONE.
+"""Commands staff send back: a unit about its tasking (ACK, NO, DEP, ARR, DONE),
+a contact taking charge of an escalation (ACK), a CLA about a call-back (NUM, DONE).
 
 Typed on basic phones under stress, so matching is case-insensitive and
 tolerant of extra spaces, a missing space after the verb, and punctuation.
@@ -10,10 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal, cast
 
-CommandVerb = Literal["ACK", "NO", "DEP", "ARR", "DONE"]
+CommandVerb = Literal["ACK", "NO", "DEP", "ARR", "DONE", "NUM"]
+UNIT_VERBS: frozenset[str] = frozenset({"ACK", "NO", "DEP", "ARR", "DONE"})
 
 _COMMAND = re.compile(
-    r"^\s*(?P<verb>ACK|NO|DEP|ARR|DONE)\b[\s:.,#-]*(?:REF\b[\s:.#-]*)?"
+    r"^\s*(?P<verb>ACK|NO|DEP|ARR|DONE|NUM)\b[\s:.,#-]*(?:REF\b[\s:.#-]*)?"
     r"(?P<ref>[A-Z0-9]{3,12})?\b[\s:.,-]*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )

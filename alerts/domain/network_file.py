@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from alerts.domain.dispatch.config import DispatchConfig, DispatchConfigError
 from alerts.domain.phones import InvalidPhoneNumber, require_e164
 
 
@@ -50,6 +51,7 @@ class BaseEntry(_Entry):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     kind: Literal["permanent", "temporary"] = "permanent"
+    sector: str | None = Field(default=None, max_length=100)
     opened: date | None = None
     closed: date | None = None
     aor: dict[str, Any] | None = None
@@ -80,8 +82,37 @@ class UnitEntry(_Entry):
     notice_to_move_min: int = Field(default=30, ge=0, le=24 * 60)
     phones: list[str] = Field(default_factory=list)
     status: Literal["ready", "tasked", "deployed", "unavailable"] = "ready"
+    travel_mode: Literal["road", "foot", "air"] | None = None
+    country: str | None = Field(default=None, max_length=64)
+    language: str | None = None
 
     _check_phones = field_validator("phones")(_phones)
+
+    @property
+    def mode(self) -> str:
+        """How the unit moves: air units fly, patrols walk, a QRF drives unless told."""
+        if self.travel_mode is not None:
+            return self.travel_mode
+        return {"air": "air", "patrol": "foot"}.get(self.role, "road")
+
+
+class ContactEntry(_Entry):
+    """Someone escalation SMS reach: a base commander, a sector HQ, the JOC duty officer."""
+
+    role: Literal["base_commander", "sector_hq", "joc_duty"]
+    name: str = Field(min_length=1, max_length=200)
+    phones: list[str] = Field(min_length=1)
+    base: str | None = None
+    sector: str | None = Field(default=None, max_length=100)
+    language: str | None = None
+
+    _check_phones = field_validator("phones")(_phones)
+
+    @model_validator(mode="after")
+    def _scope(self) -> ContactEntry:
+        if self.role == "base_commander" and not self.base:
+            raise ValueError("a base_commander needs `base`, the base they command")
+        return self
 
 
 class PlaceEntry(_Entry):
@@ -123,8 +154,20 @@ class NetworkFile(_Entry):
     units: list[UnitEntry] = Field(default_factory=list)
     places: list[PlaceEntry] = Field(default_factory=list)
     senders: list[SenderEntry] = Field(default_factory=list)
+    contacts: list[ContactEntry] = Field(default_factory=list)
+    # Overrides of config/dispatch.yaml and the timeout settings for this mission.
+    dispatch: dict[str, Any] | None = None
 
-    @field_validator("bases", "units", "places", "senders", mode="before")
+    @field_validator("dispatch")
+    @classmethod
+    def _dispatch(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        try:
+            DispatchConfig().with_overrides(value, "dispatch")
+        except DispatchConfigError as error:
+            raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("bases", "units", "places", "senders", "contacts", mode="before")
     @classmethod
     def _none_is_empty(cls, value: object) -> object:
         return [] if value is None else value
@@ -141,7 +184,7 @@ def _entry_label(document: dict[str, Any], loc: tuple[int | str, ...]) -> str:
             entry = None
         if isinstance(entry, dict):
             name = entry.get("id") or entry.get("callsign") or entry.get("name")
-            if name and section != "senders":
+            if name and section not in ("senders", "contacts"):
                 label += f" ({name})"
         rest = ".".join(str(part) for part in loc[2:])
         return f"{label}.{rest}" if rest else label
@@ -186,6 +229,19 @@ def _cross_references(network: NetworkFile) -> list[str]:
     for index, unit in enumerate(network.units):
         for phone in unit.phones:
             claim(phone, f"units[{index}] ({unit.callsign}).phones")
+    for index, contact in enumerate(network.contacts):
+        label = f"contacts[{index}]"
+        if contact.base and contact.base not in base_ids:
+            problems.append(f"{label}.base: no base with id {contact.base!r}")
+        for phone in contact.phones:
+            claim(phone, f"{label}.phones")
+    sectors = {b.sector for b in network.bases if b.sector}
+    for index, contact in enumerate(network.contacts):
+        if contact.sector and contact.sector not in sectors:
+            problems.append(
+                f"contacts[{index}].sector: no base is in sector {contact.sector!r} "
+                f"(sectors: {', '.join(sorted(sectors)) or 'none'})"
+            )
     unit_phones = {p for u in network.units for p in u.phones}
     for index, sender in enumerate(network.senders):
         label = f"senders[{index}]"

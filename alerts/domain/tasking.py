@@ -14,7 +14,7 @@ from typing import Literal
 from alerts.domain.commands import CommandVerb
 
 TaskingStatus = Literal[
-    "pending", "acknowledged", "declined", "departed", "arrived", "done", "cancelled"
+    "pending", "acknowledged", "declined", "departed", "arrived", "done", "cancelled", "lapsed"
 ]
 
 OPEN_STATUSES: frozenset[str] = frozenset({"pending", "acknowledged", "departed", "arrived"})
@@ -26,7 +26,7 @@ _TARGET: dict[CommandVerb, TaskingStatus] = {
     "ARR": "arrived",
     "DONE": "done",
 }
-EVENT_KIND: dict[CommandVerb, str] = {
+EVENT_KIND: dict[str, str] = {
     "ACK": "tasking.acknowledged",
     "NO": "tasking.declined",
     "DEP": "tasking.departed",
@@ -43,7 +43,16 @@ class Transition:
 
 
 def apply_command(status: str, verb: CommandVerb) -> Transition:
-    """What a unit's reply does to a tasking in `status`."""
+    """What a unit's reply does to a tasking in `status`.
+
+    A tasking that lapsed (the unit stayed silent or could not be reached, and
+    the order went to another unit) takes no more replies: a late ACK is
+    recorded and answered, but the other unit keeps the order.
+    """
+    if verb not in _TARGET and verb != "NO":
+        return Transition(False, status, f"{verb} is not a tasking command")
+    if status == "lapsed":
+        return Transition(False, status, "tasking passed to another unit, call the JOC")
     if status not in OPEN_STATUSES:
         return Transition(False, status, f"tasking is already {status}")
     if verb == "NO":

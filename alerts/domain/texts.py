@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from alerts.domain.segments import fit, to_gsm7
+
 SUPPORTED_LANGUAGES = ("fr", "en", "sw", "ln")
 
 _RECEIVED = {
@@ -18,15 +20,17 @@ _RECEIVED = {
     "ln": "Likebisi ekomi. REF {ref}. Matondo.",
 }
 _TASKING = {
-    "fr": "TACHE REF {ref}: {threat} a {place}, signale {time} UTC. "
-    "Repondre ACK {ref}, ou NO {ref} motif.",
-    "en": "TASKING REF {ref}: {threat} at {place}, reported {time} UTC. "
-    "Reply ACK {ref}, or NO {ref} reason.",
-    "sw": "KAZI REF {ref}: {threat} huko {place}, iliripotiwa {time} UTC. "
-    "Jibu ACK {ref}, au NO {ref} sababu.",
-    "ln": "MOSALA REF {ref}: {threat} na {place}, eyebisami {time} UTC. "
-    "Zongisa ACK {ref}, to NO {ref} ntina.",
+    "fr": "TACHE REF {ref}: {threat} a {place}{grid}, signale {time} UTC. "
+    "Repondre ACK {ref}, ou NO {ref} motif. Puis DEP, ARR, DONE {ref}.",
+    "en": "TASKING REF {ref}: {threat} at {place}{grid}, reported {time} UTC. "
+    "Reply ACK {ref}, or NO {ref} reason. Then DEP, ARR, DONE {ref}.",
+    "sw": "KAZI REF {ref}: {threat} huko {place}{grid}, iliripotiwa {time} UTC. "
+    "Jibu ACK {ref}, au NO {ref} sababu. Kisha DEP, ARR, DONE {ref}.",
+    "ln": "MOSALA REF {ref}: {threat} na {place}{grid}, eyebisami {time} UTC. "
+    "Zongisa ACK {ref}, to NO {ref} ntina. Sima DEP, ARR, DONE {ref}.",
 }
+# A tasking must reach a basic phone whole: at most two GSM-7 segments.
+TASKING_MAX_SEGMENTS = 2
 _COMMAND_OK = {
     "fr": "REF {ref}: {verb} enregistre a {time} UTC.",
     "en": "REF {ref}: {verb} recorded at {time} UTC.",
@@ -128,15 +132,26 @@ def received_reply(language: str, ref: str) -> str:
 
 
 def tasking_message(
-    language: str, ref: str, threat: str, place: str | None, reported_at: datetime
+    language: str,
+    ref: str,
+    threat: str,
+    place: str | None,
+    reported_at: datetime,
+    grid: str | None = None,
 ) -> str:
-    """The tasking order: the place, the threat and the time, never who reported it."""
+    """The tasking order: the place (with its MGRS grid when known), the threat and
+    the time, never who reported it; in GSM-7, two segments at most, the place
+    name shortened if it must be."""
     lang = language_or_default(language)
     labels = THREAT_LABELS[lang]
-    return _TASKING[lang].format(
+    return fit(
+        _TASKING[lang],
+        shrinkable="place",
+        max_segments=TASKING_MAX_SEGMENTS,
         ref=ref,
         threat=labels.get(threat, threat),
-        place=place or UNKNOWN_PLACE[lang],
+        place=to_gsm7(place or UNKNOWN_PLACE[lang]),
+        grid=f" (MGRS {grid})" if grid else "",
         time=_hhmm(reported_at),
     )
 

@@ -10,12 +10,13 @@ import dataclasses
 import re
 import secrets
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from alerts.clock import Clock
+from alerts.domain.segments import count_segments
 
 API_VERSION = "2010-04-01"
 
@@ -35,13 +36,6 @@ ERROR_MESSAGES: dict[int, str] = {
 
 _E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 
-# GSM 03.38: the basic set costs one septet, the extension set two (escape + char).
-_GSM7_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
-
 
 def new_sid(prefix: str) -> str:
     """A Twilio-shaped sid: two letters and 32 lowercase hex digits."""
@@ -54,34 +48,6 @@ def is_e164(number: str) -> bool:
 
 def is_message_sid(value: str) -> bool:
     return bool(re.fullmatch(r"(SM|MM)[0-9a-f]{32}", value))
-
-
-def _pack(units: Iterable[int], per_segment: int) -> int:
-    """Segments needed when no unit (escape pair, surrogate pair) may straddle two."""
-    segments, used = 1, 0
-    for size in units:
-        if used + size > per_segment:
-            segments, used = segments + 1, 0
-        used += size
-    return segments
-
-
-def is_gsm7(body: str) -> bool:
-    return all(ch in _GSM7_BASIC or ch in _GSM7_EXTENSION for ch in body)
-
-
-def count_segments(body: str) -> int:
-    """How many SMS Twilio bills for `body`: GSM-7 160/153 septets, else UCS-2 70/67.
-
-    Concatenated messages lose room to the user data header, and a character
-    is never split across two parts, so long bodies are packed honestly
-    rather than divided.
-    """
-    if is_gsm7(body):
-        septets = [2 if ch in _GSM7_EXTENSION else 1 for ch in body]
-        return 1 if sum(septets) <= 160 else _pack(septets, 153)
-    code_units = [2 if ord(ch) > 0xFFFF else 1 for ch in body]
-    return 1 if sum(code_units) <= 70 else _pack(code_units, 67)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from alerts.domain.geo import Location
 from alerts.domain.threats import ThreatAssessment
 from alerts.services import correlation, incidents, ledger
 from alerts.services.context import ServiceContext
-from alerts.services.dispatch import has_open_tasking, route_incident, task_unit
+from alerts.services.dispatch import route_if_ready
 from alerts.services.ledger import Subject
 
 
@@ -218,7 +218,8 @@ def _join(
         != (incident.lat, incident.lon, incident.radius_m)
     )
     if not moved:
-        if reopen:
+        # Reopened, or corroborated enough that the policy may now task at once.
+        if reopen or incident.status == "awaiting_verification":
             return _route_if_ready(session, ctx, incident, report)
         return AlertOutcome("alert", report.id, incident.id)
     previous = {
@@ -237,11 +238,7 @@ def _join(
 def _route_if_ready(
     session: Session, ctx: ServiceContext, incident: Incident, report: Report
 ) -> AlertOutcome:
-    """Route and task an incident that is located, unambiguous and not yet tasked."""
-    if incident.triage_reason is not None or has_open_tasking(session, incident.id):
-        return AlertOutcome("alert", report.id, incident.id)
-    decision = route_incident(session, ctx, incident)
-    tasking = None
-    if decision.unit_id is not None:
-        tasking = task_unit(session, ctx, incident, decision.unit_id)
+    """Route and task an incident that is located, unambiguous and not yet tasked,
+    as the mission's tasking policy says."""
+    tasking = route_if_ready(session, ctx, incident)
     return AlertOutcome("alert", report.id, incident.id, tasking.id if tasking else None)

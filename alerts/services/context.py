@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.adapters.vault import PhoneVault
 from alerts.clock import Clock
 from alerts.domain.correlation.rules import CorrelationRules
+from alerts.domain.dispatch.config import DispatchConfig
 from alerts.domain.threats import KeywordLists
 from alerts.services.locating import Locator
 from alerts.services.ports import SmsSender
@@ -31,3 +32,7 @@ class ServiceContext:
     same_sender_window: timedelta = timedelta(minutes=30)
     default_language: str = "fr"
     unit_language: str = "en"
+    dispatch: DispatchConfig = field(default_factory=DispatchConfig)
+    # The number SMS are sent from, and how many segments a second it may send (0: unpaced).
+    sms_lane: str = "+15005550006"
+    sms_segments_per_s: float = 1.0

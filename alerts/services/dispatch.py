@@ -1,92 +1,211 @@
-"""Route an incident to its base and QRF, and task the unit by SMS."""
+"""Route an incident to its base and QRF, task the unit by SMS, and start its clock."""
 
 from __future__ import annotations
 
+import mgrs
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.db.models import Incident, OperatingBase, Sender, Tasking, Unit
+from alerts.db.models import Incident, Mission, OperatingBase, Sender, Tasking, Unit
 from alerts.domain import texts
+from alerts.domain.dispatch.config import DispatchConfig
 from alerts.domain.geo import Point
-from alerts.domain.routing import BaseSite, RouteDecision, UnitState, route
+from alerts.domain.routing import BaseSite, RouteDecision, UnitState, aor_geometry, route
 from alerts.domain.tasking import OPEN_STATUSES
-from alerts.services import ledger
+from alerts.services import deadlines, ledger, units
 from alerts.services.context import ServiceContext
-from alerts.services.ledger import Subject
+from alerts.services.ledger import SYSTEM, Subject
 from alerts.services.messaging import queue_sms
 
+# Incidents that no longer want a unit: over, merged away, or not real.
+DONE_STATUSES = ("responded", "closed", "merged", "false_alarm")
+# Why routing must wait for a person: it does not know where the incident is.
+WHERE_UNKNOWN = ("unlocated", "ambiguous")
 
-def _network(session: Session) -> tuple[list[BaseSite], list[UnitState]]:
+
+def mission_config(session: Session, ctx: ServiceContext, mission: str | None) -> DispatchConfig:
+    """The dispatch rules of `mission`: the defaults with its network file's overrides."""
+    if mission is None:
+        return ctx.dispatch
+    row = session.scalars(select(Mission).where(Mission.name == mission)).first()
+    if row is None or not row.dispatch:
+        return ctx.dispatch
+    return ctx.dispatch.with_overrides(row.dispatch, f"mission {mission} dispatch")
+
+
+def network_sites(session: Session) -> tuple[list[BaseSite], list[UnitState]]:
     bases = [
-        BaseSite(b.id, b.name, Point(b.lat, b.lon), b.opened, b.closed)
-        for b in session.scalars(select(OperatingBase))
+        BaseSite(
+            b.id, b.name, Point(b.lat, b.lon), b.opened, b.closed, aor_geometry(b.aor), b.sector
+        )
+        for b in session.scalars(select(OperatingBase).order_by(OperatingBase.id))
     ]
-    units = [
-        UnitState(u.id, u.callsign, u.base_id, u.role, u.status, u.notice_to_move_min)
-        for u in session.scalars(select(Unit))
+    units_now = [
+        UnitState(
+            u.id, u.callsign, u.base_id, u.role, u.status, u.notice_to_move_min, u.travel_mode
+        )
+        for u in session.scalars(select(Unit).order_by(Unit.id))
     ]
-    return bases, units
+    return bases, units_now
 
 
-def route_incident(session: Session, ctx: ServiceContext, incident: Incident) -> RouteDecision:
-    """Decide who responds, and keep the decision with its candidates and reasons."""
-    now = ctx.clock.now()
+def already_tasked(session: Session, incident_id: int) -> frozenset[int]:
+    """Units ordered to this incident before: not asked again by the system."""
+    return frozenset(
+        session.scalars(select(Tasking.unit_id).where(Tasking.incident_id == incident_id))
+    )
+
+
+def plan_route(session: Session, ctx: ServiceContext, incident: Incident) -> RouteDecision:
+    """Who would respond now, with every candidate; nothing is written."""
     point = (
         None if incident.lat is None or incident.lon is None else Point(incident.lat, incident.lon)
     )
-    bases, units = _network(session)
-    declined_by = frozenset(
-        session.scalars(
-            select(Tasking.unit_id).where(
-                Tasking.incident_id == incident.id, Tasking.status == "declined"
-            )
-        )
-    )
-    decision = route(point, bases, units, now.date(), declined_by)
+    bases, units_now = network_sites(session)
+    config = mission_config(session, ctx, incident.mission)
+    today = ctx.clock.now().date()
+    return route(point, bases, units_now, today, already_tasked(session, incident.id), config)
+
+
+def record_route(
+    session: Session, ctx: ServiceContext, incident: Incident, decision: RouteDecision
+) -> None:
+    """Keep the decision with its candidates and reasons; the base sets the incident's scope."""
     incident.base_id = decision.base_id
     incident.route = decision.as_record()
-    if decision.unit_id is None:
-        incident.status = "triage"
+    if decision.base_id is not None:
+        base = session.get(OperatingBase, decision.base_id)
+        assert base is not None
+        incident.mission, incident.sector = base.mission, base.sector
     ledger.record(
         session,
-        now,
+        ctx.clock.now(),
         "incident.routed",
         Subject("incident", incident.id),
         incident.route,
         incident_id=incident.id,
     )
+
+
+def scope_of_sender(
+    session: Session, ctx: ServiceContext, sender: Sender
+) -> tuple[str | None, str | None]:
+    """The mission and sector a sender's alerts belong to before anything locates
+    them: those of their base, or of the base responsible for their village."""
+    base_id = sender.base_id
+    if base_id is None and sender.unit is not None:
+        base_id = sender.unit.base_id
+    if base_id is None and sender.place is not None:
+        bases, _ = network_sites(session)
+        home = Point(sender.place.lat, sender.place.lon)
+        base_id = route(home, bases, [], ctx.clock.now().date()).base_id
+    base = session.get(OperatingBase, base_id) if base_id is not None else None
+    if base is not None:
+        return base.mission, base.sector
+    missions = list(session.scalars(select(Mission.name).limit(2)))
+    return (missions[0], None) if len(missions) == 1 else (None, None)
+
+
+def route_incident(session: Session, ctx: ServiceContext, incident: Incident) -> RouteDecision:
+    decision = plan_route(session, ctx, incident)
+    record_route(session, ctx, incident, decision)
     return decision
 
 
-def task_unit(session: Session, ctx: ServiceContext, incident: Incident, unit_id: int) -> Tasking:
-    """Create a tasking and queue its SMS to the unit's primary duty phone.
+def route_if_ready(session: Session, ctx: ServiceContext, incident: Incident) -> Tasking | None:
+    """Route and task an incident that is located, unambiguous, wanted and not yet tasked.
 
-    The SMS names the place, the threat and the time, and never who reported it.
+    The mission's tasking policy decides whether the nearest ready QRF is
+    tasked at once or the incident waits, routed, for a JOC officer to verify it.
     """
+    if (
+        incident.triage_reason in WHERE_UNKNOWN
+        or incident.status in DONE_STATUSES
+        or has_open_tasking(session, incident.id)
+    ):
+        return None
+    config = mission_config(session, ctx, incident.mission)
+    mode = config.tasking_mode(incident.threat, incident.severity)
+    if mode == "verify" and incident.verified_at is None:
+        if incident.status != "awaiting_verification":
+            route_incident(session, ctx, incident)
+            incident.status = "awaiting_verification"
+            ledger.record(
+                session,
+                ctx.clock.now(),
+                "incident.awaiting_verification",
+                Subject("incident", incident.id),
+                {"threat": incident.threat, "severity": incident.severity, "policy": mode},
+                incident_id=incident.id,
+            )
+        return None
+    decision = route_incident(session, ctx, incident)
+    if decision.unit_id is None:
+        incident.status, incident.triage_reason = "triage", "no_unit"
+        return None
+    incident.triage_reason = None
+    return task_unit(session, ctx, incident, decision.unit_id, decision=decision)
+
+
+def task_unit(
+    session: Session,
+    ctx: ServiceContext,
+    incident: Incident,
+    unit_id: int,
+    *,
+    decision: RouteDecision | None = None,
+    actor: str = SYSTEM,
+    override_reason: str | None = None,
+) -> Tasking:
+    """Order one unit to the incident: the tasking, its ACK deadline, and the SMS to
+    the unit's primary duty phone. The SMS names the place, the threat and the
+    time, and never who reported it."""
     now = ctx.clock.now()
     unit = session.get(Unit, unit_id)
     assert unit is not None
+    decision = decision or plan_route(session, ctx, incident)
+    candidate = next((c for c in decision.candidates if c.kind == "unit" and c.id == unit_id), None)
+    config = mission_config(session, ctx, incident.mission)
     tasking = Tasking(
         incident_id=incident.id,
         unit_id=unit.id,
         status="pending",
-        decision=incident.route or {},
+        decision=decision.as_record(),
         created_at=now,
         updated_at=now,
+        travel_s=None
+        if candidate is None or candidate.travel_s is None
+        else round(candidate.travel_s),
     )
     session.add(tasking)
     session.flush()
     incident.status = "tasked"
-    # Held for this incident from now on: the next alert looks for another QRF.
-    unit.status = "tasked"
+    ack_due = now + config.ack_timeout
+    deadlines.schedule(session, now, tasking, "ack", ack_due)
     phones = duty_phones(session, unit.id)
     ledger.record(
         session,
         now,
         "tasking.created",
         Subject("tasking", tasking.id),
-        {"unit": unit.callsign, "unit_id": unit.id, "duty_phones": len(phones)},
+        {
+            "unit": unit.callsign,
+            "unit_id": unit.id,
+            "base_id": unit.base_id,
+            "duty_phones": len(phones),
+            "eta_s": None
+            if candidate is None or candidate.eta_s is None
+            else round(candidate.eta_s),
+            "ack_due_at": ack_due,
+            "routing_choice": decision.unit_id,
+            "override_reason": override_reason,
+        },
+        actor=actor,
         incident_id=incident.id,
+    )
+    # Held for this incident from now on: the next alert looks for another QRF.
+    units.set_status(
+        session, now, unit, "tasked", cause=f"tasking {tasking.id}", incident_id=incident.id
     )
     if not phones:
         ledger.record(
@@ -98,13 +217,41 @@ def task_unit(session: Session, ctx: ServiceContext, incident: Incident, unit_id
             incident_id=incident.id,
         )
         return tasking
-    primary = phones[0]
-    language = primary.language or ctx.unit_language
-    body = texts.tasking_message(
-        language, incident.ref, incident.threat, incident.place_name, incident.first_report_at
-    )
-    queue_sms(session, ctx, primary, body, purpose="tasking", tasking_id=tasking.id)
+    send_order(session, ctx, tasking, incident, 0)
     return tasking
+
+
+def send_order(
+    session: Session, ctx: ServiceContext, tasking: Tasking, incident: Incident, rank: int
+) -> bool:
+    """Queue the tasking SMS to the unit's duty phone of `rank` (or its last one)."""
+    phones = duty_phones(session, tasking.unit_id)
+    if not phones:
+        return False
+    phone = phones[min(rank, len(phones) - 1)]
+    tasking.phone_rank = phones.index(phone)
+    unit = session.get(Unit, tasking.unit_id)
+    language = (unit.language if unit else None) or phone.language or ctx.unit_language
+    body = texts.tasking_message(
+        language,
+        incident.ref,
+        incident.threat,
+        incident.place_name,
+        incident.first_report_at,
+        grid=grid_reference(incident),
+    )
+    queue_sms(session, ctx, phone, body, purpose="tasking", tasking_id=tasking.id)
+    return True
+
+
+def grid_reference(incident: Incident) -> str | None:
+    """The incident's MGRS grid to 100 m: what soldiers navigate by."""
+    if incident.lat is None or incident.lon is None:
+        return None
+    try:
+        return str(mgrs.MGRS().toMGRS(incident.lat, incident.lon, MGRSPrecision=3))
+    except Exception:  # the mgrs C library refuses the poles; never lose an order over a grid
+        return None
 
 
 def duty_phones(session: Session, unit_id: int) -> list[Sender]:
@@ -122,21 +269,6 @@ def has_open_tasking(session: Session, incident_id: int) -> bool:
         session.scalar(
             select(Tasking.id)
             .where(Tasking.incident_id == incident_id, Tasking.status.in_(OPEN_STATUSES))
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def unit_has_other_open_tasking(session: Session, unit_id: int, tasking_id: int) -> bool:
-    return (
-        session.scalar(
-            select(Tasking.id)
-            .where(
-                Tasking.unit_id == unit_id,
-                Tasking.id != tasking_id,
-                Tasking.status.in_(OPEN_STATUSES),
-            )
             .limit(1)
         )
         is not None

@@ -7,16 +7,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.db.models import Incident, Report
+from alerts.db.models import Incident, Report, Sender
 from alerts.domain.geo import Location
 from alerts.services import ledger
 from alerts.services.context import ServiceContext
 from alerts.services.correlation import index_cells
+from alerts.services.dispatch import scope_of_sender
 from alerts.services.ledger import Subject
 from alerts.services.references import unused_ref
 
 # A repeat after the response is over is news, not a repeat: it opens a new incident.
-FINISHED_STATUSES = ("responded", "closed", "merged")
+FINISHED_STATUSES = ("responded", "closed", "merged", "false_alarm")
 
 
 def triage_reason_for(location: Location) -> str | None:
@@ -43,7 +44,12 @@ def open_incident(
 ) -> Incident:
     now = ctx.clock.now()
     triage_reason = triage_reason_for(location)
+    sender = session.get(Sender, report.sender_id)
+    assert sender is not None
+    mission, sector = scope_of_sender(session, ctx, sender)
     incident = Incident(
+        mission=mission,
+        sector=sector,
         ref=unused_ref(session, Incident.ref),
         status="triage" if triage_reason else "open",
         triage_reason=triage_reason,

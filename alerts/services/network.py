@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.adapters.vault import PhoneVault
-from alerts.db.models import OperatingBase, Place, Sender, Unit
+from alerts.db.models import Contact, Mission, OperatingBase, Place, Sender, Unit
 from alerts.db.session import write_transaction
 from alerts.domain.network_file import NetworkFile
 from alerts.services import ledger
@@ -73,6 +73,15 @@ def load_network(
 ) -> LoadSummary:
     summary = LoadSummary()
     with write_transaction(factory) as session:
+        mission = session.scalars(select(Mission).where(Mission.name == network.mission)).first()
+        _upsert(
+            session,
+            summary,
+            "missions",
+            mission,
+            Mission,
+            {"name": network.mission, "dispatch": network.dispatch},
+        )
         bases: dict[str, OperatingBase] = {}
         for entry in network.bases:
             existing = session.scalars(
@@ -91,6 +100,7 @@ def load_network(
                     "lat": entry.lat,
                     "lon": entry.lon,
                     "kind": entry.kind,
+                    "sector": entry.sector,
                     "opened": entry.opened,
                     "closed": entry.closed,
                     "aor": entry.aor,
@@ -112,6 +122,9 @@ def load_network(
                     "base_id": bases[unit_entry.base].id,
                     "role": unit_entry.role,
                     "notice_to_move_min": unit_entry.notice_to_move_min,
+                    "travel_mode": unit_entry.mode,
+                    "country": unit_entry.country,
+                    "language": unit_entry.language,
                     # Status is live state once loaded: replies and operators own it.
                     **({} if existing_unit else {"status": unit_entry.status}),
                 },
@@ -143,6 +156,31 @@ def load_network(
                 },
             )
 
+        contacts: dict[tuple[str, str], Contact] = {}
+        for contact_entry in network.contacts:
+            existing_contact = session.scalars(
+                select(Contact).where(
+                    Contact.mission == network.mission,
+                    Contact.role == contact_entry.role,
+                    Contact.name == contact_entry.name,
+                )
+            ).first()
+            contacts[(contact_entry.role, contact_entry.name)] = _upsert(
+                session,
+                summary,
+                "contacts",
+                existing_contact,
+                Contact,
+                {
+                    "mission": network.mission,
+                    "role": contact_entry.role,
+                    "name": contact_entry.name,
+                    "base_id": bases[contact_entry.base].id if contact_entry.base else None,
+                    "sector": contact_entry.sector,
+                    "language": contact_entry.language,
+                },
+            )
+
         phones: dict[str, dict[str, Any]] = {}
         for base_entry in network.bases:
             for phone in base_entry.phones:
@@ -153,6 +191,15 @@ def load_network(
                     "role": "unit",
                     "unit_id": units[unit_entry.callsign].id,
                     "duty_rank": rank,
+                }
+        for contact_entry in network.contacts:
+            contact = contacts[(contact_entry.role, contact_entry.name)]
+            for rank, phone in enumerate(contact_entry.phones):
+                phones[phone] = {
+                    "role": "contact",
+                    "contact_id": contact.id,
+                    "duty_rank": rank,
+                    "language": contact_entry.language,
                 }
         for sender_entry in network.senders:
             values = phones.setdefault(sender_entry.phone, {})
@@ -194,6 +241,7 @@ def _register_phone(
         "place_id": values.get("place_id"),
         "base_id": values.get("base_id"),
         "unit_id": values.get("unit_id"),
+        "contact_id": values.get("contact_id"),
         "duty_rank": values.get("duty_rank"),
         "language": values.get("language"),
         "registered": True,

@@ -94,15 +94,18 @@ def hand_over(
 
 
 def relay(factory: sessionmaker[Session], queue: JobQueue, now: datetime, limit: int = 200) -> int:
-    """Enqueue pending outbox rows nobody holds a live claim on. Returns how many went."""
+    """Enqueue pending outbox rows that are due and nobody holds a live claim on.
+    Returns how many went."""
     with factory() as session:
         pending = session.execute(
             select(Outbox.id, Outbox.job, Outbox.ref_id)
             .where(
                 Outbox.relayed_at.is_(None),
                 (Outbox.claimed_until.is_(None)) | (Outbox.claimed_until < now),
+                # A paced SMS waits in the database for its slot, not in Redis.
+                (Outbox.due_at.is_(None)) | (Outbox.due_at <= now),
             )
-            .order_by(Outbox.id)
+            .order_by(Outbox.due_at.is_not(None), Outbox.due_at, Outbox.id)
             .limit(limit)
         ).all()
     relayed = 0

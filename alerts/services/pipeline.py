@@ -1,8 +1,10 @@
 """What a worker does with one inbound message.
 
-A unit's reply updates its tasking. Anything else is an alert (see
-`alert_flow`). One transaction, so a crash leaves nothing half-done and the
-job can simply run again; each stage still writes its own timed event.
+A unit's reply updates its tasking; a contact's ACK takes charge of an
+escalation; a CLA's NUM or DONE answers a call-back task. Anything else is an
+alert (see `alert_flow`), a beep included. One transaction, so a crash leaves
+nothing half-done and the job can simply run again; each stage still writes
+its own timed event.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from sqlalchemy.orm import Session
 from alerts.db.models import InboundMessage, Report, Sender
 from alerts.db.session import lock_ledger, write_transaction
 from alerts.domain.threats import classify
-from alerts.services import replies
+from alerts.services import callbacks, ledger, replies
 from alerts.services.alert_flow import Assessment, handle_alert
 from alerts.services.context import ServiceContext
+from alerts.services.ledger import Subject
 
-UNIT_ROLES = frozenset({"unit"})
+# Phones that answer orders rather than raise alerts.
+STAFF_ROLES = frozenset({"unit", "contact"})
 
 
 @dataclass(frozen=True)
@@ -44,15 +48,17 @@ def process_message(ctx: ServiceContext, message_id: int) -> Outcome:
             return _previous_outcome(session, message)
         sender = session.get(Sender, message.sender_id)
         assert sender is not None
-        if assessment is None:
+        if isinstance(assessment, str):
             # Replies update taskings and units: take the ledger first, as every
             # transaction but the alert path does, so lock order stays acyclic.
             lock_ledger(session)
-            replies.handle_unit_reply(session, ctx, message, sender)
-            _mark(message, "unit_reply", ctx.clock.now())
-            return Outcome(message.id, "unit_reply")
+            _HANDLERS[assessment](session, ctx, message, sender)
+            _mark(message, assessment, ctx.clock.now())
+            return Outcome(message.id, assessment)
         # Cells before ledger: the transaction takes the ledger lock at its first event.
         outcome = handle_alert(session, ctx, message, sender, assessment)
+        if message.channel == callbacks.BEEP:
+            callbacks.create_task(session, ctx, message, sender, outcome.incident_id)
         return Outcome(
             message.id,
             outcome.handled_as,
@@ -63,18 +69,44 @@ def process_message(ctx: ServiceContext, message_id: int) -> Outcome:
         )
 
 
-def _assess(ctx: ServiceContext, message_id: int) -> Assessment | None:
+def _staff_beep(
+    session: Session, ctx: ServiceContext, message: InboundMessage, sender: Sender
+) -> None:
+    ledger.record(
+        session,
+        ctx.clock.now(),
+        "message.staff_beep",
+        Subject("message", message.id),
+        {"sender": sender.pseudonym, "role": sender.role, "note": "not an alert"},
+    )
+
+
+_HANDLERS = {
+    "unit_reply": replies.handle_unit_reply,
+    "contact_reply": replies.handle_contact_reply,
+    "callback_command": callbacks.handle_command,
+    "staff_beep": _staff_beep,
+}
+
+
+def _assess(ctx: ServiceContext, message_id: int) -> Assessment | str:
     """Locate and classify an alert before the write transaction: locating may
     wait on a geocoder, which must never happen while holding the ledger lock.
-    None for a unit's reply, which is not an alert."""
+    For a message that is not an alert, the name of its handler."""
     with ctx.factory() as session:
         message = session.get(InboundMessage, message_id)
         if message is None:
             raise LookupError(f"no inbound message {message_id}")
         sender = session.get(Sender, message.sender_id)
         assert sender is not None
-        if sender.role in UNIT_ROLES:
-            return None
+        if sender.role in STAFF_ROLES and message.channel == callbacks.BEEP:
+            return "staff_beep"
+        if sender.role == "unit":
+            return "unit_reply"
+        if sender.role == "contact":
+            return "contact_reply"
+        if sender.role == "cla" and callbacks.is_callback_command(session, message.body):
+            return "callback_command"
         return Assessment(
             ctx.locator.locate(session, message.body, sender),
             classify(message.body, ctx.keywords),

@@ -6,21 +6,35 @@ queue), so services stay free of Twilio, Redis and RQ.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 
 class SmsSendError(Exception):
-    """The SMS provider refused or failed a send. `retryable` tells whether to try again."""
+    """The SMS provider refused or failed a send.
 
-    def __init__(self, message: str, *, retryable: bool, code: int | None = None) -> None:
+    `retryable` tells whether to try again; `ambiguous` that the provider may
+    have taken the message all the same (a 5xx, a timeout), so it must be asked
+    before a retry sends it twice.
+    """
+
+    def __init__(
+        self, message: str, *, retryable: bool, code: int | None = None, ambiguous: bool = False
+    ) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.code = code
+        self.ambiguous = ambiguous
 
 
 class SmsSender(Protocol):
     def send(self, to: str, body: str, status_callback: str | None) -> str:
         """Send one SMS and return the provider's message sid."""
+        ...
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        """The sid of a message with this body sent to `to` since `since`, if the
+        provider holds one: did an attempt that seemed to fail go through?"""
         ...
 
 

@@ -1,34 +1,38 @@
-"""A unit's reply to a tasking: ACK, NO <reason>, DEP, ARR, DONE."""
+"""Replies from staff phones: a unit about its tasking (ACK, NO <reason>, DEP, ARR,
+DONE), and a commander or JOC duty officer taking charge of an escalation (ACK)."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.db.models import InboundMessage, Incident, Sender, Tasking, Unit
 from alerts.domain import texts
-from alerts.domain.commands import parse_command
+from alerts.domain.commands import UnitCommand, parse_command
+from alerts.domain.dispatch import texts as dispatch_texts
 from alerts.domain.tasking import EVENT_KIND, apply_command
-from alerts.services import ledger
+from alerts.services import deadlines, escalation, ledger, units
 from alerts.services.context import ServiceContext
-from alerts.services.dispatch import unit_has_other_open_tasking
+from alerts.services.dispatch import mission_config
 from alerts.services.ledger import Subject
 from alerts.services.messaging import queue_sms
 
-# What a unit's own status becomes after each accepted reply.
-UNIT_STATUS_AFTER = {
-    "ACK": "tasked",
-    "NO": "ready",
-    "DEP": "deployed",
-    "ARR": "deployed",
-    "DONE": "ready",
-}
 INCIDENT_STATUS_AFTER = {
     "ACK": "acknowledged",
     "NO": "declined",
     "DEP": "responding",
     "ARR": "on_scene",
     "DONE": "responded",
+}
+# Deadlines a reply settles; the ones it starts are set in `_next_deadline`.
+SETTLES = {
+    "ACK": ("ack",),
+    "NO": None,  # all
+    "DEP": ("ack", "depart"),
+    "ARR": ("ack", "depart", "arrive"),
+    "DONE": None,
 }
 
 
@@ -38,18 +42,11 @@ def handle_unit_reply(
     now = ctx.clock.now()
     language = sender.language or ctx.unit_language
     command = parse_command(message.body)
-    if command is None or command.ref is None:
-        ledger.record(
-            session,
-            now,
-            "reply.not_understood",
-            Subject("message", message.id),
-            {"sender": sender.pseudonym},
-        )
-        queue_sms(session, ctx, sender, texts.command_help(language), purpose="help")
+    if command is None or command.ref is None or command.verb == "NUM":
+        _not_understood(session, ctx, message, sender, language)
         return
 
-    tasking = _open_tasking(session, command.ref, sender.unit_id)
+    tasking = _latest_tasking(session, command.ref, sender.unit_id)
     if tasking is None:
         ledger.record(
             session,
@@ -63,29 +60,41 @@ def handle_unit_reply(
 
     transition = apply_command(tasking.status, command.verb)
     if not transition.accepted:
+        # A late ACK racing an escalation lands here when the order has passed on:
+        # the timeline keeps both, and the state stays the escalation's.
         ledger.record(
             session,
             now,
             "reply.refused",
             Subject("tasking", tasking.id),
-            {"verb": command.verb, "status": tasking.status, "message_id": message.id},
+            {"verb": command.verb, "status": tasking.status, "message_id": message.id,
+             "note": transition.note},
             incident_id=tasking.incident_id,
-        )
+        )  # fmt: skip
         reply = texts.command_refused(language, command.ref, command.verb, transition.note)
         queue_sms(session, ctx, sender, reply, purpose="reply")
         return
+    _apply(session, ctx, message, sender, tasking, command, transition.status, now)
+    reply = texts.command_recorded(language, command.ref, command.verb, now)
+    queue_sms(session, ctx, sender, reply, purpose="reply")
 
-    previous = tasking.status
-    tasking.status = transition.status
-    tasking.updated_at = now
+
+def _apply(
+    session: Session,
+    ctx: ServiceContext,
+    message: InboundMessage,
+    sender: Sender,
+    tasking: Tasking,
+    command: UnitCommand,
+    status: str,
+    now: datetime,
+) -> None:
+    previous, tasking.status, tasking.updated_at = tasking.status, status, now
     if command.verb == "NO":
         tasking.reason_text = command.reason
     unit = session.get(Unit, tasking.unit_id)
     incident = session.get(Incident, tasking.incident_id)
     assert unit is not None and incident is not None
-    unit.status = UNIT_STATUS_AFTER[command.verb]
-    if unit.status == "ready" and unit_has_other_open_tasking(session, unit.id, tasking.id):
-        unit.status = "tasked"
     incident.status = INCIDENT_STATUS_AFTER[command.verb]
     ledger.record(
         session,
@@ -103,11 +112,89 @@ def handle_unit_reply(
         actor=f"unit:{unit.callsign}",
         incident_id=tasking.incident_id,
     )
-    reply = texts.command_recorded(language, command.ref, command.verb, now)
+    deadlines.cancel(session, now, tasking.id, SETTLES[command.verb])
+    _next_deadline(session, ctx, tasking, unit, incident, command.verb, now)
+    cause = f"{command.verb} on tasking {tasking.id}"
+    if command.verb in ("NO", "DONE"):
+        units.release(session, now, unit, tasking.id, cause=cause, incident_id=incident.id)
+    else:
+        status_now = "tasked" if command.verb == "ACK" else "deployed"
+        units.set_status(session, now, unit, status_now, cause=cause, incident_id=incident.id)
+    if command.verb in ("ACK", "DEP", "ARR"):
+        escalation.stop(session, ctx, incident, by=unit.callsign)
+    if command.verb == "NO":
+        escalation.on_trigger(
+            session, ctx, tasking, "declined", occurred_at=message.received_at,
+            reason_text=command.reason or None, message_id=message.id,
+        )  # fmt: skip
+
+
+def _next_deadline(
+    session: Session,
+    ctx: ServiceContext,
+    tasking: Tasking,
+    unit: Unit,
+    incident: Incident,
+    verb: str,
+    now: datetime,
+) -> None:
+    """After ACK the unit must depart, after DEP arrive: each by a deadline.
+
+    A unit needs at least its notice to move to depart, and its estimated travel
+    time (half as much again, for the roads) to arrive.
+    """
+    config = mission_config(session, ctx, incident.mission)
+    if verb == "ACK":
+        allowed = max(config.depart_timeout, timedelta(minutes=unit.notice_to_move_min))
+        kind = "depart"
+    elif verb == "DEP":
+        allowed = max(config.arrive_timeout, timedelta(seconds=1.5 * (tasking.travel_s or 0)))
+        kind = "arrive"
+    else:
+        return
+    deadlines.schedule(session, now, tasking, kind, now + allowed)
+
+
+def handle_contact_reply(
+    session: Session, ctx: ServiceContext, message: InboundMessage, sender: Sender
+) -> None:
+    """ACK <ref> from a contact takes charge of the incident's escalation."""
+    now = ctx.clock.now()
+    command = parse_command(message.body)
+    incident = None
+    if command is not None and command.verb == "ACK" and command.ref:
+        incident = session.scalars(
+            select(Incident).where(Incident.ref == command.ref, Incident.merged_into_id.is_(None))
+        ).first()
+    if incident is None or command is None or command.ref is None:
+        ledger.record(
+            session,
+            now,
+            "reply.not_understood",
+            Subject("message", message.id),
+            {"sender": sender.pseudonym, "role": "contact"},
+        )
+        queue_sms(session, ctx, sender, dispatch_texts.contact_help(sender.language), "help")
+        return
+    escalation.take_charge(session, ctx, incident, sender)
+    reply = dispatch_texts.taken_charge_message(sender.language, command.ref, now)
     queue_sms(session, ctx, sender, reply, purpose="reply")
 
 
-def _open_tasking(session: Session, ref: str, unit_id: int | None) -> Tasking | None:
+def _not_understood(
+    session: Session, ctx: ServiceContext, message: InboundMessage, sender: Sender, language: str
+) -> None:
+    ledger.record(
+        session,
+        ctx.clock.now(),
+        "reply.not_understood",
+        Subject("message", message.id),
+        {"sender": sender.pseudonym},
+    )
+    queue_sms(session, ctx, sender, texts.command_help(language), purpose="help")
+
+
+def _latest_tasking(session: Session, ref: str, unit_id: int | None) -> Tasking | None:
     """The unit's latest tasking on the incident with this reference.
 
     Closed taskings are included so a late duplicate ACK gets a clear answer

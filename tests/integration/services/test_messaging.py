@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select, update
 
@@ -24,6 +26,9 @@ class FailingSender:
     def send(self, to: str, body: str, status_callback: str | None) -> str:
         self.calls += 1
         raise self.error
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        return None
 
 
 def queued_tasking_sms(system: LiveSystem, services: ServiceContext) -> int:
@@ -91,6 +96,9 @@ class FixedSidSender:
 
     def send(self, to: str, body: str, status_callback: str | None) -> str:
         return self.sid
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        return None
 
 
 def test_a_callback_that_beat_the_api_response_is_applied_once_the_sid_is_stored(

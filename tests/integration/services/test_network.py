@@ -40,7 +40,8 @@ def test_loading_twice_changes_nothing(
 ) -> None:
     network = parse_network(yaml.safe_load((DATA / "network.yaml").read_text()))
     first = load_network(factory, vault, network, clock.now())
-    assert first.created["bases"] == 3 and first.created["units"] == 4
+    assert first.created["bases"] == 4 and first.created["units"] == 5
+    assert first.created["contacts"] == 6 and first.created["missions"] == 1
     after_first = snapshot(factory)
     second = load_network(factory, vault, network, clock.now())
     assert not second.changed

@@ -1,7 +1,10 @@
 from datetime import date
 
+import pytest
+
+from alerts.domain.dispatch.config import DispatchConfig
 from alerts.domain.geo import Point
-from alerts.domain.routing import BaseSite, UnitState, route
+from alerts.domain.routing import BaseSite, UnitState, aor_geometry, route
 
 TODAY = date(2026, 3, 1)
 BENI = BaseSite(1, "Beni", Point(0.4914, 29.4731), date(2012, 1, 1), None)
@@ -61,8 +64,71 @@ def test_decision_record_is_json_ready() -> None:
     assert beni["name"] == "Beni" and 5_000 < beni["distance_m"] < 7_000
 
 
-def test_a_unit_that_declined_is_not_asked_again() -> None:
+def test_a_unit_already_tasked_for_the_incident_is_not_asked_again() -> None:
     decision = route(MAVIVI, [BENI, GOMA], [qrf(10, 1), qrf(30, 3)], TODAY, frozenset({10}))
     assert decision.unit_id == 30
     declined = next(c for c in decision.candidates if c.kind == "unit" and c.id == 10)
-    assert (declined.eligible, declined.note) == (False, "declined this incident")
+    assert (declined.eligible, declined.note) == (False, "already tasked for this incident")
+
+
+# Kiwanja COB's AOR from the example network: Rutshuru, Kiwanja and the roads around.
+KIWANJA_AOR = aor_geometry(
+    {
+        "type": "Polygon",
+        "coordinates": [
+            [[29.38, -1.05], [29.55, -1.05], [29.60, -1.20], [29.50, -1.30], [29.36, -1.26],
+             [29.38, -1.05]]
+        ],
+    }
+)  # fmt: skip
+RUTSHURU = Point(-1.1867, 29.4453)
+
+
+def test_the_base_whose_aor_contains_the_incident_is_responsible_even_if_another_is_nearer() -> (
+    None
+):
+    near = BaseSite(5, "Rutshuru post", Point(-1.19, 29.44), date(2012, 1, 1), None)
+    kiwanja = BaseSite(6, "Kiwanja COB", Point(-1.17, 29.46), date(2010, 7, 1), None, KIWANJA_AOR)
+    decision = route(RUTSHURU, [near, kiwanja], [qrf(60, 6), qrf(50, 5)], TODAY)
+    assert (decision.base_id, decision.reason) == (6, "aor")
+    assert (decision.unit_id, decision.unit_reason) == (60, "base-qrf-ready")
+    notes = {c.name: c.note for c in decision.candidates if c.kind == "base"}
+    assert notes["Kiwanja COB"] == "open, AOR contains the incident"
+
+
+def test_a_closed_base_is_not_responsible_for_its_old_aor() -> None:
+    closed = BaseSite(6, "Kiwanja TOB", Point(-1.17, 29.46), date(2010, 1, 1), date(2015, 1, 1),
+                      KIWANJA_AOR)  # fmt: skip
+    decision = route(RUTSHURU, [closed, GOMA], [qrf(30, 3)], TODAY)
+    assert (decision.base_id, decision.reason) == (3, "nearest-open-base")
+
+
+def test_another_base_s_qrf_is_chosen_by_notice_to_move_plus_travel_time() -> None:
+    # Goma's QRF is farther but flies; Beni-area TOB's QRF drives and needs 2 hours' notice.
+    eringeti = BaseSite(7, "Eringeti COB", Point(0.5833, 29.5667), date(2015, 1, 1), None)
+    slow = UnitState(70, "QRF-ERINGETI", 7, "qrf", "ready", 120, "road")
+    flying = UnitState(30, "QRF-GOMA-AIR", 3, "qrf", "ready", 20, "air")
+    busy = qrf(10, 1, status="deployed")
+    decision = route(MAVIVI, [BENI, GOMA, eringeti], [busy, slow, flying], TODAY)
+    assert decision.base_id == 1
+    assert (decision.unit_id, decision.unit_reason) == (30, "nearest-other-qrf-ready")
+    etas = {c.name: c.eta_s for c in decision.candidates if c.kind == "unit"}
+    assert etas["QRF-GOMA-AIR"] is not None and etas["QRF-ERINGETI"] is not None
+    assert etas["QRF-GOMA-AIR"] < etas["QRF-ERINGETI"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "kmh", "detour"),
+    [("road", 25.0, 1.4), ("foot", 4.0, 1.3), ("air", 180.0, 1.0), ("boat", 25.0, 1.4)],
+)
+def test_travel_time_follows_the_mode_s_speed_and_detour(
+    mode: str, kmh: float, detour: float
+) -> None:
+    assert DispatchConfig().travel_s(10_000, mode) == pytest.approx(10 * detour / kmh * 3600)
+
+
+def test_the_record_keeps_the_chosen_unit_s_eta_and_every_candidate() -> None:
+    record = route(MAVIVI, [BENI, GOMA], [qrf(10, 1), qrf(30, 3)], TODAY).as_record()
+    candidates = record["candidates"]
+    assert isinstance(candidates, list) and len(candidates) == 4
+    assert isinstance(record["eta_s"], int) and record["eta_s"] >= 15 * 60

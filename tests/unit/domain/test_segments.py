@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.sandbox.store import count_segments, is_gsm7
+from alerts.domain.segments import count_segments, fit, is_gsm7, to_gsm7
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,18 @@ def test_escape_pair_never_straddles_segments() -> None:
 def test_gsm7_detection() -> None:
     assert is_gsm7("Salut {tous} [ok] ~|^\\")
     assert not is_gsm7("Habari ya asubuhi ✓")
+
+
+def test_to_gsm7_keeps_what_gsm7_has_and_strips_accents_it_lacks() -> None:
+    assert to_gsm7("Bunïa, Kiwandja — déjà vu ✓") == "Bunia, Kiwandja ? déjà vu ?"
+    assert is_gsm7(to_gsm7("Ngbaka ŋ ɛ ɔ"))
+
+
+def test_fit_shortens_only_the_shrinkable_field() -> None:
+    template = "TASKING REF {ref}: attack at {place}. Reply ACK {ref}"
+    body = fit(template, shrinkable="place", max_segments=1, ref="K7Q4M", place="x" * 300)
+    assert count_segments(body) == 1
+    assert body.endswith("~. Reply ACK K7Q4M")
+    assert fit(template, shrinkable="place", max_segments=1, ref="K7Q4M", place="Mavivi") == (
+        "TASKING REF K7Q4M: attack at Mavivi. Reply ACK K7Q4M"
+    )

@@ -4,6 +4,7 @@ import pytest
 
 from alerts.domain import texts
 from alerts.domain.refs import REF_ALPHABET, new_ref
+from alerts.domain.segments import count_segments, is_gsm7
 from alerts.domain.threats import THREAT_TYPES
 
 AT = datetime(2026, 3, 1, 4, 12, tzinfo=UTC)
@@ -32,3 +33,10 @@ def test_every_threat_type_has_a_label(language: str) -> None:
         assert "_" not in message  # a word for people, never an id like armed_men_sighted
         assert texts.THREAT_LABELS[language][threat] in message
         assert len(message) <= 2 * 153 and message.isascii()
+
+
+def test_a_long_accented_place_is_shortened_to_two_gsm7_segments_keeping_the_ref() -> None:
+    place = "Kasindi-Lubiriha, près de la rivière Lubiriha, frontière ougandaise " * 4
+    message = texts.tasking_message("fr", "K7Q4M", "killing", place, AT, grid="35NQA1234567890")
+    assert count_segments(message) <= 2 and is_gsm7(message)
+    assert "ACK K7Q4M" in message and "NO K7Q4M" in message and "MGRS 35NQA1234567890" in message
