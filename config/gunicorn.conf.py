@@ -8,7 +8,10 @@ from alerts.log import configure_logging
 bind = os.environ.get("ALERTS_WEB_BIND", "127.0.0.1:5000")
 # Webhooks are short and I/O bound; threads keep memory low on small hosts.
 workers = int(os.environ.get("ALERTS_WEB_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
-threads = int(os.environ.get("ALERTS_WEB_THREADS", 4))
+# Each open console page holds one thread for its live stream (server-sent events,
+# recycled every 5 minutes). Size workers x threads for the consoles open at once
+# plus room for webhooks: 4 x 16 serves about 40 consoles and a flood of SMS.
+threads = int(os.environ.get("ALERTS_WEB_THREADS", 16))
 worker_class = "gthread"
 timeout = 30
 graceful_timeout = 20

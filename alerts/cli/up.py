@@ -14,9 +14,11 @@ from alerts.adapters.vault import PhoneVault, generate_key
 from alerts.cli.network import read_network_file
 from alerts.clock import SystemClock
 from alerts.db import migrate
-from alerts.db.session import make_engine, session_factory
+from alerts.db.session import make_engine, session_factory, write_transaction
 from alerts.gazetteer.starter import import_starter
 from alerts.services.network import load_network
+from alerts.services.scoping import known_missions
+from alerts.services.users import ensure_first_admin
 from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
 from alerts.supervisor import (
     Stack,
@@ -40,6 +42,8 @@ def dev_defaults(instance: Path, web_bind: str, sandbox_port: int) -> dict[str, 
         "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,
         "ALERTS_SMS_FROM": "+243810009999",
+        # The console is served over plain HTTP on the loopback here.
+        "ALERTS_COOKIE_SECURE": "0",
     }
 
 
@@ -104,6 +108,14 @@ def up(network_file: Path, web_bind: str, sandbox_port: int, instance: Path) -> 
         click.echo(f"network    {network_file} ({'loaded' if summary.changed else 'unchanged'})")
         places = import_starter(factory)
         click.echo(f"gazetteer  starter, {places.kept} places (GeoNames, CC BY 4.0)")
+        with write_transaction(factory) as session:
+            missions = known_missions(session) or ["local"]
+            first_password = ensure_first_admin(session, SystemClock().now(), missions[0])
+        if first_password is not None:
+            click.echo(
+                f"console    first account: admin / {first_password}  "
+                "(shown once; change it with `alerts users reset admin`)"
+            )
 
         sandbox_url = f"http://127.0.0.1:{sandbox_port}"
         if http_answers(f"{sandbox_url}/_sandbox/health"):
@@ -124,7 +136,7 @@ def up(network_file: Path, web_bind: str, sandbox_port: int, instance: Path) -> 
                 gunicorn_command(web_bind, root / "config" / "gunicorn.conf.py"),
                 ready=lambda: http_answers(f"{web_url}/healthz"),
             )
-            click.echo(f"web        {web_url}")
+            click.echo(f"web        {web_url}  (JOC console: {web_url}/console/)")
         if live_workers(redis_url):
             click.echo("worker     (already running)")
         else:

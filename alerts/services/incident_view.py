@@ -233,7 +233,12 @@ def incident_page(session: Session, scope: Scope, incident: Incident) -> Inciden
     )
 
 
-def map_data(session: Session, incident: Incident, reports: list[ReportView]) -> dict[str, Any]:
+def map_data(
+    session: Session,
+    incident: Incident,
+    reports: list[ReportView],
+    candidates: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Everything the map draws, as plain JSON. Places: the mission network's own."""
     bases = list(session.scalars(select(OperatingBase).order_by(OperatingBase.name)))
     mission = incident.mission
@@ -277,4 +282,9 @@ def map_data(session: Session, incident: Incident, reports: list[ReportView]) ->
             for u in units
         ],
         "places": [{"name": p.name, "lat": p.lat, "lon": p.lon} for p in places],
+        "candidates": [
+            {"name": c.get("name"), "lat": c.get("lat"), "lon": c.get("lon")}
+            for c in candidates or []
+            if c.get("lat") is not None and c.get("lon") is not None
+        ],
     }

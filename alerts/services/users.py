@@ -138,6 +138,27 @@ def add_user(
     return user
 
 
+def ensure_first_admin(session: Session, now: datetime, mission: str) -> str | None:
+    """On a database with no account at all, add `admin` with a generated password.
+
+    Returns the password to show once, or None if any account exists already.
+    Never a fixed default password: each installation gets its own.
+    """
+    if session.scalar(select(User.id).limit(1)) is not None:
+        return None
+    password = generate_password()
+    add_user(
+        session,
+        now,
+        username="admin",
+        password=password,
+        role="admin",
+        mission=mission,
+        actor="alerts up",
+    )
+    return password
+
+
 def _require(session: Session, username: str) -> User:
     user = find_user(session, username)
     if user is None:

@@ -50,7 +50,9 @@ def task_options(db: Session, incident: Incident) -> list[TaskOption]:
             state = "" if c.eligible else " (not eligible)"
             label = f"{mark}{c.name}{eta}{state}: {c.note}"
             options.append(TaskOption(c.id, label, c.id == decision.unit_id))
-        options.sort(key=lambda o: not o.recommended)
+        # The routing's choice first, then units it found eligible, then the rest.
+        eligible = {c.id for c in decision.candidates if c.kind == "unit" and c.eligible}
+        options.sort(key=lambda o: (not o.recommended, o.id not in eligible))
     rows = db.execute(
         select(Unit.id, Unit.callsign, Unit.role, Unit.status, OperatingBase.name)
         .join(OperatingBase, OperatingBase.id == Unit.base_id)
@@ -113,5 +115,6 @@ def map_json(incident_id: int) -> Response:
     with ctx.factory() as db:
         incident = visible_incident_or_404(db, incident_id)
         page = incident_page(db, user.scope, incident)
-        data = map_data(db, incident, page.reports)
+        waiting = incident.triage_reason == "ambiguous"
+        data = map_data(db, incident, page.reports, page.candidates if waiting else None)
     return jsonify(data)

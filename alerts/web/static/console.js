@@ -84,12 +84,14 @@
     return sign + (h ? h + "h " + pad(m) + "m" : m + "m " + pad(s) + "s");
   }
 
+  /* Countdowns run from the seconds the server computed when it rendered the
+     element (data-left), not from the browser's clock, which may be skewed. */
   function tickCountdowns() {
     var now = Date.now();
-    document.querySelectorAll(".countdown[data-due]").forEach(function (el) {
-      var due = Date.parse(el.dataset.due);
-      if (isNaN(due)) return;
-      var left = Math.round((due - now) / 1000);
+    document.querySelectorAll(".countdown[data-left]").forEach(function (el) {
+      if (!el.dataset.shownAt) el.dataset.shownAt = String(now);
+      var left = Number(el.dataset.left) - Math.round((now - Number(el.dataset.shownAt)) / 1000);
+      if (isNaN(left)) return;
       el.textContent = formatLeft(left);
       el.classList.toggle("overdue", left < 0);
     });

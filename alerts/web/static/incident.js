@@ -55,7 +55,8 @@
     }
     if (layers) layers.remove();
     layers = L.featureGroup().addTo(map);
-    var bounds = [];
+    var bounds = [];     // what the officer must see: incident, reports, candidates
+    var nearby = [];     // bases close enough to matter
     (data.places || []).forEach(function (p) {
       var m = L.circleMarker([p.lat, p.lon], { radius: 2, color: "#555", weight: 1, fillOpacity: 0.8, className: "place" }).addTo(layers);
       m.bindTooltip(p.name, { permanent: true, direction: "top", className: "map-label place-label" });
@@ -63,7 +64,7 @@
     (data.bases || []).forEach(function (b) {
       var m = L.marker([b.lat, b.lon], { icon: L.divIcon({ className: "base-icon", html: "■", iconSize: [14, 14] }), keyboard: false }).addTo(layers);
       label(m, b.name + (b.kind === "temporary" ? " (TOB)" : ""));
-      bounds.push([b.lat, b.lon]);
+      nearby.push([b.lat, b.lon]);
     });
     (data.units || []).forEach(function (u, i) {
       var m = L.marker([u.lat + 0.004 * (i % 3), u.lon + 0.006], { icon: L.divIcon({ className: "unit-icon", html: "▲", iconSize: [14, 14] }), keyboard: false }).addTo(layers);
@@ -74,6 +75,11 @@
       L.circleMarker([r.lat, r.lon], { radius: 4, color: "#8a5a00", weight: 2, fillOpacity: 0.3 }).addTo(layers).bindTooltip(r.label);
       bounds.push([r.lat, r.lon]);
     });
+    (data.candidates || []).forEach(function (c, i) {
+      var m = L.circleMarker([c.lat, c.lon], { radius: 6, color: "#5a2ca0", weight: 2, dashArray: "2 3", fillOpacity: 0.2 }).addTo(layers);
+      label(m, "Candidate " + (i + 1) + ": " + c.name);
+      bounds.push([c.lat, c.lon]);
+    });
     var inc = data.incident;
     if (inc && inc.lat !== null && inc.lon !== null) {
       if (inc.radius_m) L.circle([inc.lat, inc.lon], { radius: inc.radius_m, color: "#b00020", weight: 2, fillOpacity: 0.12 }).addTo(layers);
@@ -82,10 +88,16 @@
       bounds.push([inc.lat, inc.lon]);
     }
     if (bounds.length) {
-      map.fitBounds(L.latLngBounds(bounds).pad(0.3), { maxZoom: 12 });
+      var box = L.latLngBounds(bounds);
+      // Bases within ~40 km join the view; farther ones would shrink the incident to a dot.
+      nearby.forEach(function (b) { if (box.getCenter().distanceTo(b) < 40000) box.extend(b); });
+      map.fitBounds(box.pad(0.25), { maxZoom: 13 });
+    } else if (nearby.length) {
+      map.fitBounds(L.latLngBounds(nearby).pad(0.2));
     } else {
       map.setView([0, 25], 4);
     }
+    mapEl.dataset.drawn = "1";
   }
 
   function loadMap() {
