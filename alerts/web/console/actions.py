@@ -16,12 +16,10 @@ from werkzeug.wrappers import Response
 
 from alerts.db.models import Report
 from alerts.db.session import write_transaction
-from alerts.domain.console.outcomes import checked_outcomes
 from alerts.domain.console.roles import Permission
-from alerts.services import incident_ops, outbox, senders
+from alerts.services import incident_ops, operator, outbox, senders
 from alerts.services.incident_ops import OperationRefused
 from alerts.web.console.errors import html_error
-from alerts.web.console.operations import operator
 from alerts.web.console.security import (
     current_user,
     login_required,
@@ -81,7 +79,7 @@ def verify(incident_id: int) -> Response:
     return _act(
         incident_id,
         "verify",
-        lambda db: operator().verify_incident(db, services, incident_id, actor=actor),
+        lambda db: operator.verify_incident(db, services, incident_id, actor=actor),
         "Verified.",
     )
 
@@ -93,9 +91,7 @@ def false_alarm(incident_id: int) -> Response:
     return _act(
         incident_id,
         "verify",
-        lambda db: operator().mark_false_alarm(
-            db, services, incident_id, actor=actor, reason=reason
-        ),
+        lambda db: operator.mark_false_alarm(db, services, incident_id, actor=actor, reason=reason),
         "Marked as a false alarm.",
     )
 
@@ -113,7 +109,7 @@ def relocate(incident_id: int) -> Response:
     return _act(
         incident_id,
         "locate",
-        lambda db: operator().relocate(
+        lambda db: operator.relocate(
             db,
             services,
             incident_id,
@@ -184,7 +180,7 @@ def task(incident_id: int) -> Response:
     return _act(
         incident_id,
         "task",
-        lambda db: operator().task_unit(
+        lambda db: operator.task_unit(
             db,
             services,
             incident_id,
@@ -205,9 +201,7 @@ def close(incident_id: int) -> Response:
     chosen = request.form.getlist("outcome")
 
     def action(db: Session) -> None:
-        operator().close(
-            db, services, incident_id, actor=actor, outcomes=checked_outcomes(chosen), note=note
-        )
+        operator.close(db, services, incident_id, actor=actor, outcomes=chosen, note=note)
 
     return _act(incident_id, "close", action, "Closed.")
 

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from alerts.db.models import Incident, OperatingBase, Unit
-from alerts.domain.console.outcomes import OUTCOME_LABELS
+from alerts.domain.outcomes import OUTCOME_LABELS
+from alerts.services import operator
 from alerts.services.incident_ops import OperationRefused
 from alerts.services.incident_view import incident_page, map_data
 from alerts.web.console.errors import html_error
-from alerts.web.console.operations import operator
 from alerts.web.console.security import current_user, login_required, visible_incident_or_404
 from alerts.web.context import web_context
 
@@ -35,8 +35,8 @@ def task_options(db: Session, incident: Incident) -> list[TaskOption]:
     """Every unit of the mission: the routing's choice first and marked, then the
     other candidates with the routing's notes, then units it did not consider."""
     try:
-        decision = operator().route_options(db, web_context().services, incident.id)
-    except (OperationRefused, HTTPException):
+        decision = operator.route_options(db, web_context().services, incident.id)
+    except OperationRefused:
         decision = None
     options: list[TaskOption] = []
     considered: set[int] = set()
