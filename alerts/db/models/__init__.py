@@ -3,6 +3,7 @@
 from alerts.db.models.base import Model
 from alerts.db.models.dispatch import CallbackTask, Deadline, NonCompliance, SmsLane
 from alerts.db.models.events import Event
+from alerts.db.models.history import HistoricalIncident
 from alerts.db.models.incidents import Incident, IncidentCell, Report, Tasking
 from alerts.db.models.messages import DeliveryReceipt, InboundMessage, OutboundMessage, Outbox
 from alerts.db.models.network import Contact, Mission, OperatingBase, Place, Sender, Unit
@@ -15,6 +16,7 @@ __all__ = [
     "Deadline",
     "DeliveryReceipt",
     "Event",
+    "HistoricalIncident",
     "InboundMessage",
     "Incident",
     "IncidentCell",
