@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from alerts.cli.audit import audit
 from alerts.cli.db import db
 from alerts.cli.events import events
 from alerts.cli.gazetteer import gazetteer
@@ -25,3 +26,5 @@ for command in (db, events, gazetteer, network, keys, worker, scheduler, sandbox
     main.add_command(command)
 main.add_command(geolocate_command, name="geolocate")
 main.add_command(replay_command, name="replay")
+for command in (audit,):
+    main.add_command(command)

@@ -11,6 +11,10 @@ inserted or moved. Each kind leaves its own trace:
 - reordered: an event links to one that comes after it, or time runs
   backwards (the ledger never writes that).
 
+Where the database's row ids are known they are a second witness: the ledger
+appends under a lock, so ids grow with the sequence, and a row inserted later
+has a higher id than the events it was slipped between.
+
 Deleting events at the end of the chain leaves no trace inside it. An anchor,
 the head's hash and count kept elsewhere, does: a later chain must hold that
 very event at that very position.
@@ -44,6 +48,21 @@ class Anchor:
 
     def __str__(self) -> str:
         return f"{self.hash}:{self.count}"
+
+
+@dataclass(frozen=True)
+class StoredEvent(ChainedEvent):
+    """An event with the id of its database row."""
+
+    row_id: int | None = None
+
+
+def _row(event: ChainedEvent | None) -> int | None:
+    return event.row_id if isinstance(event, StoredEvent) else None
+
+
+def _before(a: int | None, b: int | None) -> bool:
+    return a is not None and b is not None and a < b
 
 
 @dataclass(frozen=True)
@@ -155,15 +174,23 @@ def audit_chain(
     matched: list[Anchor] = []
     expected_seq, expected_prev = 1, GENESIS_HASH
     last: ChainedEvent | None = None
+    before_last: ChainedEvent | None = None
     checked = 0
 
-    def result(finding: Finding | None) -> ChainAudit:
-        head = None if last is None else Anchor(last.hash, last.seq)
+    def result(finding: Finding | None, drop_last: bool = False) -> ChainAudit:
+        head = before_last if drop_last else last
         return ChainAudit(
-            checked, head, None if last is None else last.occurred_at, finding, tuple(matched)
+            checked - 1 if drop_last else checked,
+            None if head is None else Anchor(head.hash, head.seq),
+            None if head is None else head.occurred_at,
+            finding,
+            tuple(matched),
         )
 
-    for event in events:
+    iterator = iter(events)
+    event = next(iterator, None)
+    while event is not None:
+        following = next(iterator, None)
         if event.seq < expected_seq:
             return result(
                 Finding(
@@ -179,6 +206,46 @@ def audit_chain(
                     "deleted",
                     f"events {expected_seq}–{event.seq - 1} are missing: the sequence jumps "
                     f"from {expected_seq - 1} to {event.seq}",
+                )
+            )
+        if last is not None and _before(_row(event), _row(last)):
+            if before_last is None or not _before(_row(event), _row(before_last)):
+                return result(
+                    Finding(
+                        last.seq,
+                        "inserted",
+                        f"event {last.seq} was stored after event {event.seq} (row "
+                        f"{_row(last)} after row {_row(event)}): it was slipped in between "
+                        "events written before it",
+                    ),
+                    drop_last=True,
+                )
+            return result(
+                Finding(
+                    event.seq,
+                    "reordered",
+                    f"event {event.seq} was stored before event {last.seq} (row {_row(event)} "
+                    f"before row {_row(last)}): events were reordered",
+                )
+            )
+        link_broken = event.prev_hash != expected_prev
+        if link_broken:
+            linked = seq_of_hash(event.prev_hash)
+            if linked is not None and linked >= event.seq:  # points forward: a swap
+                return result(_broken_link(event, expected_seq, seq_of_hash))
+        broken = link_broken or _hash_as(event, event.seq) != event.hash
+        if (
+            broken
+            and _before(_row(following), _row(event))
+            and not _before(_row(following), _row(last))
+        ):
+            assert following is not None
+            return result(
+                Finding(
+                    event.seq,
+                    "inserted",
+                    f"event {event.seq} was stored after event {following.seq} (row "
+                    f"{_row(event)} after row {_row(following)}): it was inserted",
                 )
             )
         if event.prev_hash != expected_prev:
@@ -206,8 +273,9 @@ def audit_chain(
                     )
                 )
             matched.append(anchor)
-        last, checked = event, checked + 1
+        before_last, last, checked = last, event, checked + 1
         expected_seq, expected_prev = event.seq + 1, event.hash
+        event = following
     for anchor in sorted(anchors, key=lambda a: a.count):
         if anchor.count > checked:
             return result(

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from alerts.domain.audit.chain import Anchor, anchors_in, audit_chain, parse_anchor
+from alerts.domain.audit.chain import (
+    Anchor,
+    StoredEvent,
+    anchors_in,
+    audit_chain,
+    parse_anchor,
+)
 from alerts.domain.ledger import GENESIS_HASH, ChainedEvent, event_hash
 
 START = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)
@@ -157,3 +163,35 @@ def test_not_an_anchor(text: str) -> None:
 def test_anchors_are_found_in_saved_outputs() -> None:
     text = f"anchor {'c' * 64}:7\n  7 events, the last at ...\nanchor {'d' * 64}:9\n"
     assert anchors_in(text) == [Anchor("c" * 64, 7), Anchor("d" * 64, 9)]
+
+
+def stored(events: list[ChainedEvent], ids: list[int]) -> list[ChainedEvent]:
+    return [StoredEvent(**vars(e), row_id=i) for e, i in zip(events, ids, strict=True)]
+
+
+def test_a_row_slipped_in_later_is_named_inserted_even_when_its_links_are_forged() -> None:
+    """Seqs shifted, the forgery linked to event 2, event 3's link repointed at it."""
+    events = chain(5)
+    forged = make(3, events[1].hash, events[1].occurred_at, 42)
+    moved = [dataclasses.replace(e, seq=e.seq + 1) for e in events[2:]]
+    moved[0] = dataclasses.replace(moved[0], prev_hash=forged.hash)
+    rows = stored([*events[:2], forged, *moved], [1, 2, 6, 3, 4, 5])
+    result = audit_chain(rows, lookup(rows))
+    assert result.finding is not None
+    assert (result.finding.seq, result.finding.kind) == (3, "inserted")
+    assert result.checked == 2 and result.head == Anchor(events[1].hash, 2)
+
+
+def test_a_row_slipped_in_with_made_up_hashes_is_named_inserted() -> None:
+    events = chain(4)
+    junk = dataclasses.replace(events[0], seq=3, prev_hash="e" * 64, hash="f" * 64)
+    moved = [dataclasses.replace(e, seq=e.seq + 1) for e in events[2:]]
+    rows = stored([*events[:2], junk, *moved], [1, 2, 5, 3, 4])
+    result = audit_chain(rows, lookup(rows))
+    assert result.finding is not None
+    assert (result.finding.seq, result.finding.kind) == (3, "inserted")
+
+
+def test_row_ids_in_order_change_nothing() -> None:
+    events = stored(chain(5), [1, 2, 3, 7, 9])
+    assert audit_chain(events, lookup(events)).intact
