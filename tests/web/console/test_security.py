@@ -13,6 +13,7 @@ from sqlalchemy import select
 from alerts.db.models import Event, Incident
 from alerts.db.session import write_transaction
 from alerts.services import users
+from alerts.web import create_app
 from tests.live import FOCAL_POINT_MAVIVI, LiveSystem
 from tests.web.console.helpers import PASSWORD, add_user, csrf_from, logged_in_client
 
@@ -54,8 +55,6 @@ def test_headers_and_cookie_flags(system: LiveSystem) -> None:
 
 
 def test_cookie_secure_can_be_turned_off_for_local_http(system: LiveSystem) -> None:
-    from alerts.web import create_app
-
     app = create_app(system.settings.replace(cookie_secure=False), clock=system.clock)
     assert app.config["SESSION_COOKIE_SECURE"] is False
 
@@ -214,3 +213,16 @@ def test_the_stream_carries_no_number_and_only_this_scope(system: LiveSystem) ->
             other.append(line)
     response.close()
     assert not any(line.startswith("event: change") for line in other)
+
+
+def test_stream_says_unavailable_when_redis_is_down(system: LiveSystem) -> None:
+    add_user(system.factory, system.clock, "amina", "joc_officer")
+    cookie = logged_in_client(system, "amina").get_cookie("alerts_console")
+    assert cookie is not None
+    app = create_app(system.settings.replace(redis_url="redis://127.0.0.1:1/0"), clock=system.clock)
+    client = app.test_client()
+    client.set_cookie("alerts_console", cookie.value)
+    body = client.get("/console/stream").get_data(as_text=True)
+    assert body.startswith("retry: 2000") and "event: unavailable" in body
+    # The queue itself still answers: the page falls back to polling it.
+    assert client.get("/console/queue/rows").status_code == 200

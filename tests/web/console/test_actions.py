@@ -1,0 +1,100 @@
+"""Every console action writes an event naming the officer who did it."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from alerts.db.models import Event, Incident, Report
+from tests.live import LiveSystem
+from tests.web.console.helpers import add_user, csrf_from, logged_in_client
+
+
+def officer(system: LiveSystem) -> tuple[FlaskClient, str]:
+    add_user(system.factory, system.clock, "amina", "joc_officer")
+    client = logged_in_client(system, "amina")
+    return client, csrf_from(client.get("/console/").get_data(as_text=True))
+
+
+def events_by(system: LiveSystem, kind: str) -> list[Event]:
+    with system.factory() as session:
+        return list(session.scalars(select(Event).where(Event.kind == kind)))
+
+
+def incidents(system: LiveSystem) -> list[Incident]:
+    with system.factory() as session:
+        return list(session.scalars(select(Incident).order_by(Incident.id)))
+
+
+def test_merge_then_split(system: LiveSystem) -> None:
+    system.text("+243990000001", "attaque 0.5447, 29.4639")
+    system.text("+243990000003", "attaque 0.1417, 29.2917")
+    system.run_workers()
+    first, second = (i.id for i in incidents(system))
+    client, token = officer(system)
+    merged = client.post(
+        f"/console/incidents/{first}/merge",
+        data={"csrf_token": token, "other_id": second, "reason": "same column"},
+        follow_redirects=True,
+    )
+    assert "Merged into this incident." in merged.get_data(as_text=True)
+    assert [e.actor for e in events_by(system, "incident.merged")] == ["user:amina"]
+    with system.factory() as session:
+        moved = session.scalars(select(Report.id).where(Report.incident_id == first)).all()
+    assert len(moved) == 2
+    split = client.post(
+        f"/console/incidents/{first}/split",
+        data={"csrf_token": token, "report_id": [str(moved[1])], "reason": "40 km apart"},
+        follow_redirects=True,
+    )
+    assert "Split into a new incident." in split.get_data(as_text=True)
+    assert [e.actor for e in events_by(system, "incident.split")] == ["user:amina"]
+
+
+def test_refusals_are_shown_not_raised(system: LiveSystem) -> None:
+    system.text("+243990000001", "attaque 0.5447, 29.4639")
+    system.run_workers()
+    (incident,) = incidents(system)
+    client, token = officer(system)
+    page = client.post(
+        f"/console/incidents/{incident.id}/false-alarm",
+        data={"csrf_token": token, "reason": ""},
+        follow_redirects=True,
+    )
+    assert "give a reason" in page.get_data(as_text=True)
+    assert events_by(system, "incident.false_alarm") == []
+
+
+def test_pick_a_candidate_then_close_with_outcomes(system: LiveSystem) -> None:
+    system.text("+243990000005", "Watu wameuawa Mabanga usiku huu")
+    system.run_workers()
+    (incident,) = incidents(system)
+    assert incident.triage_reason == "ambiguous"
+    client, token = officer(system)
+    page = client.get(f"/console/incidents/{incident.id}").get_data(as_text=True)
+    assert "Which place is meant?" in page and page.count(">This one<") == 2
+    relocated = client.post(
+        f"/console/incidents/{incident.id}/relocate",
+        data={
+            "csrf_token": token,
+            "lat": "1.52",
+            "lon": "30.18",
+            "radius_m": "2000",
+            "candidate_name": "Mabanga",
+        },
+        follow_redirects=True,
+    )
+    assert "Relocated." in relocated.get_data(as_text=True)
+    assert events_by(system, "incident.relocated")[-1].actor == "user:amina"
+
+    closed = client.post(
+        f"/console/incidents/{incident.id}/close",
+        data={"csrf_token": token, "outcome": ["patrol", "political_engagement"], "note": "calm"},
+        follow_redirects=True,
+    )
+    assert "Closed." in closed.get_data(as_text=True)
+    (event,) = events_by(system, "incident.closed")
+    assert event.actor == "user:amina"
+    assert event.data["outcome"] == ["patrol", "political_engagement"]
+    queue = client.get("/console/queue/rows").get_data(as_text=True)
+    assert f'data-incident-id="{incident.id}"' not in queue
