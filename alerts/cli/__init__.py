@@ -9,6 +9,7 @@ from alerts.cli.db import db
 from alerts.cli.events import events
 from alerts.cli.gazetteer import gazetteer
 from alerts.cli.geolocate import geolocate_command
+from alerts.cli.history import history
 from alerts.cli.network import network
 from alerts.cli.processes import keys, scheduler, worker
 from alerts.cli.replay import replay_command
@@ -26,5 +27,5 @@ for command in (db, events, gazetteer, network, keys, worker, scheduler, sandbox
     main.add_command(command)
 main.add_command(geolocate_command, name="geolocate")
 main.add_command(replay_command, name="replay")
-for command in (audit,):
+for command in (audit, history):
     main.add_command(command)
