@@ -13,6 +13,7 @@ from alerts.cli.history import history
 from alerts.cli.network import network
 from alerts.cli.processes import keys, scheduler, worker
 from alerts.cli.replay import replay_command
+from alerts.cli.report import report
 from alerts.cli.sandbox import sandbox
 from alerts.cli.up import up
 from alerts.cli.users import users
@@ -27,5 +28,5 @@ for command in (db, events, gazetteer, network, keys, worker, scheduler, sandbox
     main.add_command(command)
 main.add_command(geolocate_command, name="geolocate")
 main.add_command(replay_command, name="replay")
-for command in (audit, history):
+for command in (audit, history, report):
     main.add_command(command)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Final, Literal
 
 from alerts.domain.metrics.stages import STAGES, IncidentTimes, Stage
+from alerts.domain.outcomes import OUTCOMES
 
 POLITICAL_ACTIONS: Final = frozenset({"political_engagement"})
 MILITARY_ACTIONS: Final = frozenset(
@@ -28,7 +29,8 @@ MILITARY_ACTIONS: Final = frozenset(
         "support_to_local_forces",
     }
 )
-RESPONSE_ACTIONS: Final = POLITICAL_ACTIONS | MILITARY_ACTIONS | frozenset({"none"})
+# The same words as incidents' closing outcomes (a test holds the two together).
+RESPONSE_ACTIONS: Final = frozenset(OUTCOMES)
 
 ImmediateBy = Literal["on_scene", "political", "military_action"]
 

@@ -6,7 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from alerts.domain.metrics.response import answered, count_immediate, stuck, verdict
+from alerts.domain.metrics.response import (
+    MILITARY_ACTIONS,
+    POLITICAL_ACTIONS,
+    RESPONSE_ACTIONS,
+    answered,
+    count_immediate,
+    stuck,
+    verdict,
+)
 from alerts.domain.metrics.stages import IncidentTimes, incident_times
 from tests.unit.domain.metrics.scenario import Timeline, at
 
@@ -147,3 +155,8 @@ def test_stuck_before_anything_happened_and_never_once_closed() -> None:
     assert found is not None and found.stage == "located"
     closed = incident((5, "incident.closed", {"outcome": ["none"]}))
     assert stuck(closed, at(300), timedelta(hours=1)) is None
+
+
+def test_every_response_action_is_political_military_or_none() -> None:
+    assert POLITICAL_ACTIONS | MILITARY_ACTIONS | {"none"} == RESPONSE_ACTIONS
+    assert not POLITICAL_ACTIONS & MILITARY_ACTIONS
