@@ -15,7 +15,12 @@ from alerts.services import operator
 from alerts.services.incident_ops import OperationRefused
 from alerts.services.incident_view import incident_page, map_data
 from alerts.web.console.errors import html_error
-from alerts.web.console.security import current_user, login_required, visible_incident_or_404
+from alerts.web.console.security import (
+    current_user,
+    login_required,
+    login_required_passive,
+    visible_incident_or_404,
+)
 from alerts.web.context import web_context
 
 bp = Blueprint("console_incident", __name__, url_prefix="/console/incidents")
@@ -99,7 +104,7 @@ def show(incident_id: int) -> str:
 
 
 @bp.get("/<int:incident_id>/live")
-@login_required
+@login_required_passive
 def live(incident_id: int) -> str:
     """The parts of the page that change on their own: status, taskings, reports, timeline."""
     return render_template(
@@ -108,7 +113,7 @@ def live(incident_id: int) -> str:
 
 
 @bp.get("/<int:incident_id>/map.json")
-@login_required
+@login_required_passive
 def map_json(incident_id: int) -> Response:
     ctx = web_context()
     user = current_user()

@@ -9,7 +9,7 @@ from alerts.domain.console.queue import FLAG_LABELS
 from alerts.domain.console.roles import may
 from alerts.services.queue_view import queue_rows
 from alerts.web.console.errors import html_error
-from alerts.web.console.security import current_user, login_required
+from alerts.web.console.security import current_user, login_required, login_required_passive
 from alerts.web.context import web_context
 
 bp = Blueprint("console_queue", __name__, url_prefix="/console")
@@ -36,7 +36,7 @@ def index() -> str:
 
 
 @bp.get("/queue/rows")
-@login_required
+@login_required_passive
 def rows() -> str:
     """The queue's rows alone: what the page fetches when the stream says something changed."""
     return render_template("console/_queue_rows.html", **_rows_context())

@@ -95,13 +95,13 @@ def current_user() -> CurrentUser:
     return user
 
 
-def login_required(view: Callable[P, R]) -> Callable[P, R | Response]:
+def _guard(view: Callable[P, R], *, touch: bool) -> Callable[P, R | Response]:
     @wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | Response:
-        user = load_user(touch=True)
+        user = load_user(touch=touch)
         if user is None:
             session.pop(SESSION_KEY, None)
-            if request.method == "GET" and not request.path.endswith((".json", "/rows")):
+            if touch and request.method == "GET":
                 return redirect(url_for("console_auth.login", next=request.path), code=303)
             abort(401)
         g.user = user
@@ -109,6 +109,17 @@ def login_required(view: Callable[P, R]) -> Callable[P, R | Response]:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def login_required(view: Callable[P, R]) -> Callable[P, R | Response]:
+    """A page or action a person asked for: it counts as activity."""
+    return _guard(view, touch=True)
+
+
+def login_required_passive(view: Callable[P, R]) -> Callable[P, R | Response]:
+    """What the page fetches by itself (stream, refreshed rows, map): it does not keep
+    an unattended console logged in past the idle timeout. Answers 401, never a redirect."""
+    return _guard(view, touch=False)
 
 
 def require(permission: Permission) -> None:

@@ -25,7 +25,7 @@ from alerts.domain.console.scope import sees
 from alerts.services.scoping import single_mission
 from alerts.services.users import CurrentUser
 from alerts.web.console.errors import html_error
-from alerts.web.console.security import current_user, load_user, login_required
+from alerts.web.console.security import current_user, load_user, login_required_passive
 from alerts.web.context import WebContext, web_context
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def _events(ctx: WebContext, user: CurrentUser) -> Iterator[str]:
 
 
 @bp.get("/stream")
-@login_required
+@login_required_passive
 def stream() -> Response:
     ctx, user = web_context(), current_user()
     response = Response(stream_with_context(_events(ctx, user)), mimetype="text/event-stream")

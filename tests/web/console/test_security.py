@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 import requests
@@ -226,3 +227,14 @@ def test_stream_says_unavailable_when_redis_is_down(system: LiveSystem) -> None:
     assert body.startswith("retry: 2000") and "event: unavailable" in body
     # The queue itself still answers: the page falls back to polling it.
     assert client.get("/console/queue/rows").status_code == 200
+
+
+def test_an_unattended_console_times_out(system: LiveSystem) -> None:
+    add_user(system.factory, system.clock, "amina", "joc_officer")
+    client = logged_in_client(system, "amina")
+    system.clock.advance(timedelta(minutes=20))
+    assert client.get("/console/queue/rows").status_code == 200
+    system.clock.advance(timedelta(minutes=15))
+    # The page's own refreshes did not count as activity: 35 idle minutes end it.
+    assert client.get("/console/queue/rows").status_code == 401
+    assert client.get("/console/").status_code == 303
