@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import requests
@@ -20,8 +21,9 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from alerts.adapters.twilio_sms import build_twilio_client
 from alerts.adapters.vault import PhoneVault
 from alerts.cli.network import read_network_file
-from alerts.clock import Clock
+from alerts.clock import Clock, FakeClock
 from alerts.sandbox.app import SandboxApp
+from alerts.services import outbox, sweeper
 from alerts.services.network import load_network
 from alerts.settings import Settings
 from workers import context
@@ -89,4 +91,27 @@ class LiveSystem:
         SimpleWorker([queue], connection=self.redis).work(burst=True, with_scheduler=False)
 
     def messages_to(self, number: str) -> list[str]:
+        """Bodies of the SMS sent to `number`, newest first."""
         return [m.body for m in self.twilio.messages.list(to=number)]
+
+    def call(self, caller: str) -> dict[str, object]:
+        """A beep: `caller` rings the alert number and the sandbox asks the voice webhook."""
+        response = requests.post(f"{self.sandbox_url}/_sandbox/call", json={"from": caller},
+                                 timeout=15)  # fmt: skip
+        response.raise_for_status()
+        result: dict[str, object] = response.json()
+        return result
+
+    def sweep(self) -> None:
+        """One scheduler tick at the fake clock's time: deadlines, failed SMS, the outbox."""
+        setup = context.WorkerSetup(self.settings, clock=self.clock)
+        services = setup.services()
+        sweeper.tick(services)
+        outbox.relay(services.factory, setup.queue(), self.clock.now())
+
+    def pass_time(self, seconds: float) -> None:
+        """Move the fake clock on, then let the scheduler and the workers do what falls due."""
+        assert isinstance(self.clock, FakeClock), "only a fake clock can be moved on"
+        self.clock.advance(timedelta(seconds=seconds))
+        self.sweep()
+        self.run_workers()

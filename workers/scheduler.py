@@ -1,8 +1,10 @@
 """The database-driven scheduler: it keeps promises even when Redis forgets.
 
-Each tick it relays outbox rows that no request managed to enqueue (Redis
-was down, a web worker died after commit). Because it reads the database,
-not Redis, it is also where time-critical deadlines belong.
+Each tick it fires the deadlines that fell due (an ACK not received, a unit
+that did not depart), acts on SMS that failed, re-queues sends whose worker
+died, and relays outbox rows that no request managed to enqueue (Redis was
+down, a web worker died after commit). It reads the database, not Redis, so
+a killed worker or a lost queue delays none of it; several schedulers may run.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from alerts.adapters.live_redis import RedisPublisher
+from alerts.bootstrap import service_context
 from alerts.clock import Clock, SystemClock
-from alerts.db.session import make_engine, session_factory
 from alerts.log import configure_logging
-from alerts.services import live, outbox
+from alerts.services import live, outbox, sweeper
 from alerts.settings import Settings
 from workers.queue import RqJobQueue
 
@@ -56,18 +58,20 @@ def run_scheduler(
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
-    factory = session_factory(make_engine(settings.database_url))
+    services = service_context(settings, clock=clock)
+    factory = services.factory
     # Open consoles hear of the scheduler's events (deadlines fired) after each commit.
     live.publish_after_commit(factory, RedisPublisher(settings.redis_url))
     queue = RqJobQueue.from_url(settings.redis_url)
     heartbeat = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
     relayed = 0
-    log.info("scheduler started: relaying the outbox every %.1fs", interval_s)
+    log.info("scheduler started: deadlines and the outbox every %.1fs", interval_s)
     while True:
         # Redis down: no heartbeat, and relaying below waits for it too.
         with contextlib.suppress(RedisError, OSError):
             heartbeat.set(HEARTBEAT_KEY, "1", ex=HEARTBEAT_TTL_S)
         try:
+            sweeper.tick(services)
             relayed += outbox.relay(factory, queue, clock.now())
         except Exception:
             # A database blip must not kill the one process that retries everything.

@@ -26,7 +26,7 @@ def worker(with_scheduler: bool, burst: bool) -> None:
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between ticks.")
 @click.option("--once", is_flag=True, help="Run one tick and exit.")
 def scheduler(interval: float, once: bool) -> None:
-    """Relay the outbox from the database, every second, whatever Redis lost."""
+    """Fire due deadlines and relay the outbox from the database each second, come what may."""
     relayed = run_scheduler(load_settings(), interval_s=interval, once=once)
     if once:
         click.echo(f"relayed {relayed} job(s)")

@@ -166,3 +166,36 @@ def send(from_: str, to: str | None, sandbox_url: str, sid: str | None, text: st
         )
     if result.get("error"):
         click.echo(f"Webhook problem: {result['error']}", err=True)
+
+
+@sandbox.command("call")
+@click.option("--from", "from_", required=True, help="Caller number, e.g. +243970000001.")
+@click.option(
+    "--sandbox-url",
+    envvar="TWILIO_API_BASE",
+    default=DEFAULT_SANDBOX_URL,
+    show_default=True,
+    help="The running sandbox. Default from TWILIO_API_BASE.",
+)
+def call(from_: str, sandbox_url: str) -> None:
+    """Beep the alert number (a missed call) as if from a phone, through the running sandbox."""
+    endpoint = sandbox_url.rstrip("/") + "/_sandbox/call"
+    try:
+        response = requests.post(endpoint, json={"from": from_}, timeout=30)
+        result = response.json()
+    except requests.RequestException:
+        raise click.ClickException(
+            f"cannot reach the sandbox at {sandbox_url}. Start it first with `alerts sandbox`."
+        ) from None
+    except ValueError:
+        raise click.ClickException(
+            f"{sandbox_url} answered HTTP {response.status_code} without JSON: is it the sandbox?"
+        ) from None
+    if response.status_code == 400:
+        raise click.ClickException(str(result.get("error", "refused by the sandbox")))
+    click.echo(f"CallSid: {result.get('sid')}")
+    click.echo(f"Call ended: {result.get('outcome')}")
+    if result.get("webhook_status") is None:
+        raise click.ClickException(
+            f"{result.get('error', 'webhook unreachable')}. Is the web app running?"
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from alerts.clock import Clock, SystemClock
 from alerts.sandbox.callbacks import CallbackPolicy, LifecycleWorker
+from alerts.sandbox.faults import FAULT_KINDS, Fault, FaultQueue
 from alerts.sandbox.inbound import InboundError, InboundGateway
 from alerts.sandbox.store import (
     API_VERSION,
@@ -32,6 +34,7 @@ from alerts.sandbox.store import (
     MessageStore,
     is_e164,
 )
+from alerts.sandbox.voice import CallGateway
 from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
 
 _API = f"/{API_VERSION}/Accounts/<account_sid>"
@@ -52,6 +55,12 @@ class SandboxConfig:
     webhook_timeout_s: float = 10.0
     fail_numbers: Mapping[str, FailureRule] = field(default_factory=dict)
     clock: Clock = field(default_factory=SystemClock)
+    # The app's voice webhook, for beeps; by default next to the SMS one.
+    voice_url: str | None = None
+
+    @property
+    def voice_webhook_url(self) -> str:
+        return self.voice_url or self.webhook_url.replace("/sms/twilio", "/voice/twilio")
 
 
 def sandbox_config_from_settings(settings: Settings, **overrides: Any) -> SandboxConfig:
@@ -72,6 +81,8 @@ class SandboxApp(Flask):
     store: MessageStore
     worker: LifecycleWorker
     inbound: InboundGateway
+    calls: CallGateway
+    faults: FaultQueue
     sandbox_config: SandboxConfig
 
     def close(self) -> None:
@@ -170,6 +181,14 @@ def create_sandbox_app(config: SandboxConfig) -> SandboxApp:
         alert_number=config.alert_number,
         timeout_s=config.webhook_timeout_s,
     )
+    app.calls = CallGateway(
+        account_sid=config.account_sid,
+        auth_token=config.auth_token,
+        voice_url=config.voice_webhook_url,
+        alert_number=config.alert_number,
+        timeout_s=config.webhook_timeout_s,
+    )
+    app.faults = FaultQueue()
     store = app.store
 
     @app.errorhandler(HTTPException)
@@ -206,6 +225,13 @@ def create_sandbox_app(config: SandboxConfig) -> SandboxApp:
             )
         if callback and not callback.startswith(("http://", "https://")):
             return twilio_error(400, 21609, "Invalid StatusCallback url")
+        fault = app.faults.next()
+        if fault is not None and fault.kind == "slow":
+            time.sleep(fault.delay_s)
+        elif fault is not None and fault.kind == "429":
+            return twilio_error(429, 20429, "Too Many Requests")
+        elif fault is not None and fault.kind == "500":
+            return twilio_error(500, 20500, "Internal Server Error")
         message = store.create(
             account_sid=account_sid,
             to=to,
@@ -218,6 +244,10 @@ def create_sandbox_app(config: SandboxConfig) -> SandboxApp:
         )
         app.logger.info("message %s queued", message.sid)
         app.worker.deliver(message.sid)
+        if fault is not None and fault.kind == "500_after_create":
+            return twilio_error(500, 20500, "Internal Server Error")
+        if fault is not None and fault.kind == "timeout":
+            time.sleep(fault.delay_s)  # created, but the answer comes after the client gave up
         return jsonify(message_resource(message)), 201
 
     @app.get(f"{_API}/Messages.json")
@@ -327,6 +357,45 @@ def create_sandbox_app(config: SandboxConfig) -> SandboxApp:
     def clear_messages() -> tuple[Response, int]:
         store.clear()
         return jsonify(cleared=True), 200
+
+    @app.post("/_sandbox/api_faults")
+    def add_fault() -> tuple[Response, int]:
+        data = _control_data()
+        kind = data.get("kind", "").strip()
+        if kind not in FAULT_KINDS:
+            return jsonify(error=f"'kind' must be one of {', '.join(FAULT_KINDS)}"), 400
+        try:
+            count = int(data.get("count") or 1)
+            delay_s = float(data.get("delay_s") or 15.0)
+        except ValueError:
+            return jsonify(error="'count' and 'delay_s' must be numbers"), 400
+        app.faults.add(Fault(kind, delay_s), count)
+        return jsonify(pending=app.faults.pending()), 200
+
+    @app.delete("/_sandbox/api_faults")
+    def clear_faults() -> tuple[Response, int]:
+        app.faults.clear()
+        return jsonify(cleared=True), 200
+
+    @app.post("/_sandbox/call")
+    def call() -> tuple[Response, int]:
+        data = _control_data()
+        try:
+            result = app.calls.ring(
+                from_=data.get("from", "").strip() or None,
+                to=data.get("to", "").strip() or None,
+                sid=data.get("sid", "").strip() or None,
+            )
+        except InboundError as error:
+            return jsonify(error=str(error)), 400
+        payload: dict[str, Any] = {
+            "sid": result.sid,
+            "webhook_status": result.webhook_status,
+            "outcome": result.outcome,
+        }
+        if result.error:
+            payload["error"] = result.error
+        return jsonify(payload), 502 if result.webhook_status is None else 200
 
     @app.post("/_sandbox/inbound")
     def inbound() -> tuple[Response, int]:

@@ -219,7 +219,7 @@ def _join(
     )
     if not moved:
         # Reopened, or corroborated enough that the policy may now task at once.
-        if reopen or incident.status == "awaiting_verification":
+        if reopen or incident.status == "to_verify":
             return _route_if_ready(session, ctx, incident, report)
         return AlertOutcome("alert", report.id, incident.id)
     previous = {

@@ -127,13 +127,13 @@ def route_if_ready(session: Session, ctx: ServiceContext, incident: Incident) ->
     config = mission_config(session, ctx, incident.mission)
     mode = config.tasking_mode(incident.threat, incident.severity)
     if mode == "verify" and incident.verified_at is None:
-        if incident.status != "awaiting_verification":
+        if incident.status != "to_verify":
             route_incident(session, ctx, incident)
-            incident.status = "awaiting_verification"
+            incident.status = "to_verify"
             ledger.record(
                 session,
                 ctx.clock.now(),
-                "incident.awaiting_verification",
+                "incident.to_verify",
                 Subject("incident", incident.id),
                 {"threat": incident.threat, "severity": incident.severity, "policy": mode},
                 incident_id=incident.id,

@@ -280,7 +280,11 @@ def stop(session: Session, ctx: ServiceContext, incident: Incident, *, by: str) 
 
 
 def take_charge(
-    session: Session, ctx: ServiceContext, incident: Incident, contact_phone: Sender
+    session: Session,
+    ctx: ServiceContext,
+    incident: Incident,
+    contact_phone: Sender,
+    message_id: int | None = None,
 ) -> None:
     """A commander, sector HQ or JOC duty officer answered ACK: automatic escalation ends."""
     now = ctx.clock.now()
@@ -293,7 +297,7 @@ def take_charge(
         "escalation.acknowledged",
         Subject("incident", incident.id),
         {"by": contact_phone.pseudonym, "contact_id": contact_phone.contact_id,
-         "deadlines_cancelled": cancelled},
+         "deadlines_cancelled": cancelled, "message_id": message_id},
         actor=f"contact:{contact_phone.pseudonym}",
         incident_id=incident.id,
     )  # fmt: skip

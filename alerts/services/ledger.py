@@ -117,13 +117,13 @@ def verify(session: Session) -> tuple[int, ChainBreak | None]:
 
 def incident_timeline(session: Session, incident_id: int) -> list[Event]:
     """Every event about an incident, including those of its reports' messages
-    from before the incident existed."""
+    from before the incident existed, and of the replies units sent about it."""
     reports = session.execute(
         select(Report.id, Report.message_id).where(Report.incident_id == incident_id)
     ).all()
     report_ids = [r.id for r in reports]
     message_ids = [r.message_id for r in reports]
-    return list(
+    events = list(
         session.scalars(
             select(Event)
             .where(
@@ -137,3 +137,22 @@ def incident_timeline(session: Session, incident_id: int) -> list[Event]:
             .order_by(Event.seq)
         )
     )
+    # A unit's reply is a message like any other, received before anyone knew
+    # which incident it was about; its tasking event names it.
+    replies = {
+        int(e.data["message_id"])
+        for e in events
+        if isinstance(e.data.get("message_id"), int)
+    } - set(message_ids)
+    if replies:
+        known = {e.seq for e in events}
+        received = session.scalars(
+            select(Event).where(
+                Event.subject_type == "message",
+                Event.subject_id.in_(sorted(replies)),
+                Event.kind == "message.received",
+            )
+        )
+        events += [e for e in received if e.seq not in known]
+        events.sort(key=lambda e: e.seq)
+    return events

@@ -67,6 +67,9 @@ def queue_sms(
         created_at=now,
         segments=segments,
         reveals_sender_id=reveals_sender_id,
+        incident_id=incident_id
+        if incident_id is not None
+        else _incident_of_tasking(session, tasking_id),
         attempts=0,
     )
     session.add(message)
@@ -76,8 +79,7 @@ def queue_sms(
     if ctx.sms_segments_per_s <= 0:  # paced by the provider (a messaging service), not here
         session.add(Outbox(job=SEND_SMS, ref_id=message.id, created_at=now, attempts=0))
         return message
-    send_at = _take_slot(session, ctx, message, segments, urgent=purpose in URGENT,
-                         incident_id=incident_id)  # fmt: skip
+    send_at = _take_slot(session, ctx, message, segments, urgent=purpose in URGENT)
     message.not_before = send_at if send_at > now else None
     session.add(
         Outbox(job=SEND_SMS, ref_id=message.id, created_at=now, due_at=message.not_before,
@@ -93,7 +95,6 @@ def _take_slot(
     segments: int,
     *,
     urgent: bool,
-    incident_id: int | None,
 ) -> datetime:
     """The lane's next slot for this SMS; an alarm when an order would wait longer
     than a unit has to acknowledge it."""
@@ -120,7 +121,7 @@ def _take_slot(
                 "advice": "the sending number is saturated: add numbers or a messaging "
                 "service, or raise ALERTS_SMS_SEGMENTS_PER_S if the carrier allows",
             },
-            incident_id=incident_id,
+            incident_id=message.incident_id,
         )
         log.warning("SMS %s waits %s for its slot: longer than the ACK timeout", message.id,
                     slot.wait)  # fmt: skip
@@ -239,9 +240,13 @@ def _record_sent(ctx: ServiceContext, outbound_id: int, sid: str) -> SendOutcome
 
 
 def _incident_of(session: Session, message: OutboundMessage) -> int | None:
-    if message.tasking_id is None:
-        return None
-    tasking = session.get(Tasking, message.tasking_id)
+    if message.incident_id is not None:
+        return message.incident_id
+    return _incident_of_tasking(session, message.tasking_id)
+
+
+def _incident_of_tasking(session: Session, tasking_id: int | None) -> int | None:
+    tasking = session.get(Tasking, tasking_id) if tasking_id is not None else None
     return tasking.incident_id if tasking else None
 
 

@@ -71,7 +71,7 @@ def verify_incident(session: Session, ctx: ServiceContext, incident_id: int, *, 
         raise OperationRefused(f"incident {incident.ref} is already verified")
     now = ctx.clock.now()
     incident.verified_at = now
-    if incident.status == "awaiting_verification":
+    if incident.status == "to_verify":
         incident.status = "open"
     ledger.record(
         session,

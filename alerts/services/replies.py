@@ -72,11 +72,11 @@ def handle_unit_reply(
             incident_id=tasking.incident_id,
         )  # fmt: skip
         reply = texts.command_refused(language, command.ref, command.verb, transition.note)
-        queue_sms(session, ctx, sender, reply, purpose="reply")
+        queue_sms(session, ctx, sender, reply, purpose="reply", incident_id=tasking.incident_id)
         return
     _apply(session, ctx, message, sender, tasking, command, transition.status, now)
     reply = texts.command_recorded(language, command.ref, command.verb, now)
-    queue_sms(session, ctx, sender, reply, purpose="reply")
+    queue_sms(session, ctx, sender, reply, purpose="reply", incident_id=tasking.incident_id)
 
 
 def _apply(
@@ -96,6 +96,12 @@ def _apply(
     incident = session.get(Incident, tasking.incident_id)
     assert unit is not None and incident is not None
     incident.status = INCIDENT_STATUS_AFTER[command.verb]
+    # A reply after its deadline that beat the scheduler to it is still late: say so.
+    overdue = [
+        {"deadline": d.kind, "late_s": round((now - d.due_at).total_seconds())}
+        for d in deadlines.pending_for(session, tasking.id)
+        if d.due_at < now
+    ]
     ledger.record(
         session,
         now,
@@ -108,6 +114,7 @@ def _apply(
             "from_phone": sender.pseudonym,
             # Kept verbatim: a refusal's own words are evidence.
             "reason": command.reason if command.verb == "NO" else None,
+            "overdue": overdue or None,
         },
         actor=f"unit:{unit.callsign}",
         incident_id=tasking.incident_id,
@@ -176,9 +183,9 @@ def handle_contact_reply(
         )
         queue_sms(session, ctx, sender, dispatch_texts.contact_help(sender.language), "help")
         return
-    escalation.take_charge(session, ctx, incident, sender)
+    escalation.take_charge(session, ctx, incident, sender, message.id)
     reply = dispatch_texts.taken_charge_message(sender.language, command.ref, now)
-    queue_sms(session, ctx, sender, reply, purpose="reply")
+    queue_sms(session, ctx, sender, reply, purpose="reply", incident_id=incident.id)
 
 
 def _not_understood(

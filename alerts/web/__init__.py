@@ -14,7 +14,7 @@ from alerts.db.session import make_engine, session_factory
 from alerts.services import live
 from alerts.services.ports import JobQueue
 from alerts.settings import Settings
-from alerts.web import console, errors, health, sms
+from alerts.web import console, errors, health, sms, voice
 from alerts.web.context import WebContext
 from workers.queue import RqJobQueue
 
@@ -50,6 +50,7 @@ def create_app(
     live.publish_after_commit(context.services.factory, publisher)
     app.extensions["alerts"] = context
     app.register_blueprint(sms.bp)
+    app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
     errors.register(app)
     console.register(app, settings)

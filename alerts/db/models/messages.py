@@ -42,6 +42,8 @@ class OutboundMessage(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("senders.id"), index=True)
     tasking_id: Mapped[int | None] = mapped_column(ForeignKey("taskings.id"), index=True)
+    # The incident it is about, so its delivery shows in that incident's timeline.
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(Text)
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)

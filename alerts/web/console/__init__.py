@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from alerts.adapters.login_throttle import LoginThrottle
 from alerts.settings import Settings
-from alerts.web import sms
+from alerts.web import sms, voice
 from alerts.web.console import actions, auth, incident, queue, relay, security, stream
 from alerts.web.console.filters import register_filters
 
@@ -18,6 +18,7 @@ def register(app: Flask, settings: Settings) -> None:
     csrf = security.configure(app, settings)
     # Twilio's webhooks carry Twilio's signature instead of a CSRF token.
     csrf.exempt(sms.bp)
+    csrf.exempt(voice.bp)
     app.extensions["alerts_login_throttle"] = LoginThrottle(
         settings.redis_url, settings.login_limit
     )

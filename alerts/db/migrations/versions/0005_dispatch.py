@@ -24,6 +24,7 @@ UTC_TIME = sa.DateTime(timezone=True)
 REFERENCES = (
     ("senders", "contact_id", "contacts"),
     ("outbound_messages", "reveals_sender_id", "senders"),
+    ("outbound_messages", "incident_id", "incidents"),
 )
 
 
@@ -163,6 +164,9 @@ def upgrade() -> None:
     for table, column, target in REFERENCES:
         _add_reference(table, column, target)
     op.create_index(op.f("ix_senders_contact_id"), "senders", ["contact_id"], unique=False)
+    op.create_index(
+        op.f("ix_outbound_messages_incident_id"), "outbound_messages", ["incident_id"], unique=False
+    )
 
 
 def _fk_name(table: str, column: str, target: str) -> str:
@@ -184,6 +188,7 @@ def _add_reference(table: str, column: str, target: str) -> None:
 
 def downgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
+    op.drop_index(op.f("ix_outbound_messages_incident_id"), table_name="outbound_messages")
     op.drop_index(op.f("ix_senders_contact_id"), table_name="senders")
     for table, column, target in reversed(REFERENCES):
         if postgres:
