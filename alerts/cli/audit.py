@@ -63,6 +63,12 @@ def verify(anchor_values: tuple[str, ...], anchor_files: tuple[Path, ...]) -> No
     factory = session_factory(make_engine(settings.database_url))
     with database_errors_explained(), factory() as session:
         outcome = verify_ledger(session, anchors)
+    if outcome.superuser:
+        click.echo(
+            "note: connected as a PostgreSQL superuser, which the append-only trigger does not "
+            "bind; run the application as an ordinary role (deploy/README.md)",
+            err=True,
+        )
     finding = outcome.audit.finding
     if finding is None:
         matched = "".join(
