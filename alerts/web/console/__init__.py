@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from alerts.adapters.login_throttle import LoginThrottle
 from alerts.settings import Settings
-from alerts.web import sms, voice
+from alerts.web import reports, sms, voice
 from alerts.web.console import actions, auth, incident, queue, relay, security, stream
 from alerts.web.console.filters import register_filters
 
@@ -25,6 +25,10 @@ def register(app: Flask, settings: Settings) -> None:
     register_filters(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    # The evaluators' reports: that blueprint checks the role (evaluator, admin) and
+    # the mission itself, given who is logged in; without this loader it answers 403.
+    app.register_blueprint(reports.bp)
+    reports.init_viewer(app, lambda: security.load_user(touch=True))
 
     @app.get("/")
     def home() -> Response:

@@ -49,23 +49,28 @@ def configure(app: Flask, settings: Settings) -> CSRFProtect:
     return csrf
 
 
-def csp(tile_url: str | None) -> str:
+def csp(tile_url: str | None, *, inline_styles: bool = False) -> str:
+    """No inline script, ever. `inline_styles` only for the evaluators' report
+    documents, which carry their own <style>."""
     img = "'self' data:"
     if tile_url:
         # Only the tile server's origin, never a wildcard.
         scheme, _, rest = tile_url.partition("://")
         img += f" {scheme}://{rest.split('/', 1)[0].replace('{s}', '*')}"
+    style = "'self' 'unsafe-inline'" if inline_styles else "'self'"
     return (
-        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"default-src 'self'; script-src 'self'; style-src {style}; "
         f"img-src {img}; connect-src 'self'; font-src 'self'; object-src 'none'; "
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 
 
 def _headers(response: Response) -> Response:
-    if request.path.startswith("/console") or request.path == "/":
+    reports = request.path.startswith("/reports")
+    if request.path.startswith("/console") or request.path == "/" or reports:
         ctx = web_context()
-        response.headers.setdefault("Content-Security-Policy", csp(ctx.settings.tile_url))
+        policy = csp(None if reports else ctx.settings.tile_url, inline_styles=reports)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"

@@ -238,3 +238,16 @@ def test_an_unattended_console_times_out(system: LiveSystem) -> None:
     # The page's own refreshes did not count as activity: 35 idle minutes end it.
     assert client.get("/console/queue/rows").status_code == 401
     assert client.get("/console/").status_code == 303
+
+
+def test_reports_are_for_evaluators_and_admins_only(system: LiveSystem) -> None:
+    add_user(system.factory, system.clock, "eva", "evaluator")
+    add_user(system.factory, system.clock, "amina", "joc_officer")
+    assert system.web_app.test_client().get("/reports/").status_code == 403
+    assert logged_in_client(system, "amina").get("/reports/").status_code == 403
+    eva = logged_in_client(system, "eva")
+    assert 'href="/reports/"' in eva.get("/console/").get_data(as_text=True)
+    page = eva.get("/reports/")
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "script-src 'self';" in page.headers["Content-Security-Policy"]
