@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.db.models import (
@@ -82,6 +82,8 @@ class RelayView:
     source_reported_at: str | None
     place: str | None
     actor: str
+    # The known place her words name, if one does: one click relocates there.
+    place_match: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,22 @@ def _taskings(session: Session, incident_id: int) -> list[TaskingView]:
     ]
 
 
-def _relays(events: list[Event]) -> list[RelayView]:
+def _place_named(session: Session, name: str | None) -> dict[str, Any] | None:
+    """The mission network's place of that name (else a gazetteer one), if exactly known."""
+    if not name:
+        return None
+    place = session.scalars(
+        select(Place)
+        .where(func.lower(Place.name) == name.strip().lower())
+        .order_by((Place.source == "network").desc(), Place.population.desc())
+        .limit(1)
+    ).first()
+    if place is None:
+        return None
+    return {"name": place.name, "lat": place.lat, "lon": place.lon, "admin": place.admin}
+
+
+def _relays(session: Session, events: list[Event]) -> list[RelayView]:
     return [
         RelayView(
             message_id=e.subject_id or 0,
@@ -199,6 +216,7 @@ def _relays(events: list[Event]) -> list[RelayView]:
             source_reported_at=e.data.get("source_reported_at"),
             place=e.data.get("place"),
             actor=e.actor,
+            place_match=_place_named(session, e.data.get("place")),
         )
         for e in events
         if e.kind == "alert.relayed"
@@ -228,7 +246,7 @@ def incident_page(session: Session, scope: Scope, incident: Incident) -> Inciden
         timeline=[
             EventView(e.seq, e.occurred_at, e.actor, e.kind, _details(e.data)) for e in events
         ],
-        relays=_relays(events),
+        relays=_relays(session, events),
         merge_targets=merge_targets,
     )
 

@@ -98,3 +98,62 @@ def test_pick_a_candidate_then_close_with_outcomes(system: LiveSystem) -> None:
     assert event.data["outcome"] == ["patrol", "political_engagement"]
     queue = client.get("/console/queue/rows").get_data(as_text=True)
     assert f'data-incident-id="{incident.id}"' not in queue
+
+
+def test_a_relayed_alert_can_be_located_at_the_place_the_cla_gave(system: LiveSystem) -> None:
+    add_user(system.factory, system.clock, "claire", "cla", cla=True)
+    claire = logged_in_client(system, "claire")
+    token = csrf_from(claire.get("/console/relay").get_data(as_text=True))
+    sent = claire.post(
+        "/console/relay",
+        data={
+            "csrf_token": token,
+            "channel": "call",
+            "reported_at": "2026-03-01T03:55",
+            "tz_offset_min": "0",
+            "text": "ils brûlent les maisons, venez",
+            "place": "kiwanja",
+        },
+    )
+    assert sent.status_code == 303
+    system.run_workers()
+    (incident,) = incidents(system)
+    (relayed,) = events_by(system, "alert.relayed")
+    assert relayed.actor == "user:claire"
+    assert relayed.data["source_reported_at"] == "2026-03-01T03:55:00+00:00"
+    assert relayed.data["source_channel"] == "call"
+
+    client, token = officer(system)
+    page = client.get(f"/console/incidents/{incident.id}").get_data(as_text=True)
+    assert "Locate at Kiwanja" in page
+    client.post(
+        f"/console/incidents/{incident.id}/relocate",
+        data={
+            "csrf_token": token,
+            "lat": "-1.2167",
+            "lon": "29.45",
+            "radius_m": "2000",
+            "candidate_name": "Kiwanja",
+            "reason": "place given by the CLA who relayed it",
+        },
+    )
+    (moved,) = incidents(system)
+    assert (round(moved.lat or 0, 4), round(moved.lon or 0, 4)) == (-1.2167, 29.45)
+
+
+def test_a_relay_in_the_future_is_refused(system: LiveSystem) -> None:
+    add_user(system.factory, system.clock, "claire", "cla", cla=True)
+    claire = logged_in_client(system, "claire")
+    token = csrf_from(claire.get("/console/relay").get_data(as_text=True))
+    refused = claire.post(
+        "/console/relay",
+        data={
+            "csrf_token": token,
+            "channel": "radio",
+            "reported_at": "2026-03-02T09:00",
+            "text": "attaque",
+        },
+    )
+    assert refused.status_code == 400
+    assert "in the future" in refused.get_data(as_text=True)
+    assert events_by(system, "alert.relayed") == []
