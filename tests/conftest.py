@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.adapters.vault import PhoneVault, generate_key
-from alerts.clock import FakeClock
+from alerts.clock import Clock, FakeClock, SystemClock
 from alerts.db import migrate
 from alerts.db.models import Model
 from alerts.db.session import make_engine, session_factory
@@ -145,15 +146,16 @@ def settings(database_url: str, redis_url: str) -> Settings:
     )
 
 
-@pytest.fixture
-def system(
+@contextmanager
+def live_system(
     factory: sessionmaker[Session],
     redis: Redis,
     redis_url: str,
     database_url: str,
-    clock: FakeClock,
+    clock: Clock,
     vault: PhoneVault,
 ) -> Iterator[LiveSystem]:
+    """The web app and the Twilio sandbox on loopback ports, the test network loaded."""
     web_port, sandbox_port = free_port(), free_port()
     settings = Settings(
         database_url=database_url,
@@ -184,19 +186,47 @@ def system(
     web_app = create_app(settings, clock=clock, queue=RqJobQueue.from_url(redis_url))
     web_server = serve(web_app, web_port)
     load_test_network(factory, vault, clock, DATA / "network.yaml")
-    yield LiveSystem(
-        settings,
-        factory,
-        sandbox,
-        settings.twilio_api_base or "",
-        settings.public_url,
-        redis,
-        clock,
-        web_app,
-    )
-    web_server.shutdown()
-    sandbox_server.shutdown()
-    sandbox.close()
+    try:
+        yield LiveSystem(
+            settings,
+            factory,
+            sandbox,
+            settings.twilio_api_base or "",
+            settings.public_url,
+            redis,
+            clock,
+            web_app,
+        )
+    finally:
+        web_server.shutdown()
+        sandbox_server.shutdown()
+        sandbox.close()
+
+
+@pytest.fixture
+def system(
+    factory: sessionmaker[Session],
+    redis: Redis,
+    redis_url: str,
+    database_url: str,
+    clock: FakeClock,
+    vault: PhoneVault,
+) -> Iterator[LiveSystem]:
+    with live_system(factory, redis, redis_url, database_url, clock, vault) as running:
+        yield running
+
+
+@pytest.fixture
+def realtime_system(
+    factory: sessionmaker[Session],
+    redis: Redis,
+    redis_url: str,
+    database_url: str,
+    vault: PhoneVault,
+) -> Iterator[LiveSystem]:
+    """The same, on the system clock: for tests with real worker and scheduler processes."""
+    with live_system(factory, redis, redis_url, database_url, SystemClock(), vault) as running:
+        yield running
 
 
 @pytest.fixture

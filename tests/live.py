@@ -3,6 +3,7 @@ real Redis, real RQ workers run in burst mode, and the real twilio SDK."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +36,28 @@ FOCAL_POINT_KIWANJA = "+243970000002"
 QRF_BENI_PRIMARY = "+243810000201"
 QRF_BENI_ALTERNATE = "+243810000202"
 QRF_GOMA = "+243810000221"
+
+
+def process_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment for an `alerts` worker or scheduler process of this system:
+    the test's settings, none of the shell's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALERTS_", "TWILIO_"))}
+    env |= {
+        "ALERTS_DATABASE_URL": settings.database_url,
+        "ALERTS_REDIS_URL": settings.redis_url,
+        "ALERTS_PUBLIC_URL": settings.public_url,
+        "ALERTS_DATA_KEY": settings.data_key or "",
+        "ALERTS_KEYWORDS_DIR": str(settings.keywords_dir),
+        "ALERTS_CORRELATION_FILE": str(settings.correlation_file),
+        "ALERTS_DISPATCH_FILE": str(settings.dispatch_file),
+        "ALERTS_SMS_FROM": settings.sms_from,
+        "ALERTS_SMS_SEGMENTS_PER_S": str(settings.sms_segments_per_s),
+        "TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
+        "TWILIO_AUTH_TOKEN": settings.twilio_auth_token,
+        "TWILIO_API_BASE": settings.twilio_api_base or "",
+        "ALERTS_LOG_LEVEL": "WARNING",
+    }
+    return env | extra
 
 
 def serve(app: Flask, port: int) -> BaseWSGIServer:

@@ -3,36 +3,16 @@ end in one incident (PostgreSQL in CI: advisory locks per grid cell)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 from sqlalchemy import func, select
 
 from alerts.db.models import Incident, Report, Tasking
-from tests.live import LiveSystem
+from tests.live import LiveSystem, process_env
 
 WORKERS = 4
 REPORTS = 16
-
-
-def worker_env(system: LiveSystem) -> dict[str, str]:
-    settings = system.settings
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALERTS_", "TWILIO_"))}
-    env |= {
-        "ALERTS_DATABASE_URL": settings.database_url,
-        "ALERTS_REDIS_URL": settings.redis_url,
-        "ALERTS_PUBLIC_URL": settings.public_url,
-        "ALERTS_DATA_KEY": settings.data_key or "",
-        "ALERTS_KEYWORDS_DIR": str(settings.keywords_dir),
-        "ALERTS_CORRELATION_FILE": str(settings.correlation_file),
-        "ALERTS_SMS_FROM": settings.sms_from,
-        "TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
-        "TWILIO_AUTH_TOKEN": settings.twilio_auth_token,
-        "TWILIO_API_BASE": settings.twilio_api_base or "",
-        "ALERTS_LOG_LEVEL": "WARNING",
-    }
-    return env
 
 
 def test_four_workers_one_attack_one_incident(system: LiveSystem) -> None:
@@ -44,7 +24,7 @@ def test_four_workers_one_attack_one_incident(system: LiveSystem) -> None:
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "alerts", "worker", "--burst", "--without-scheduler"],
-            env=worker_env(system),
+            env=process_env(system.settings),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
