@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from alerts.db.models import Contact, Deadline, Event, InboundMessage, Incident, Unit
+from alerts.db.models import Contact, Deadline, Event, InboundMessage, Incident, Mission, Unit
 from alerts.db.session import write_transaction
 from alerts.services import operator, pipeline, sweeper
 from tests.integration.services.dispatch_helpers import (
@@ -176,3 +176,15 @@ def test_a_role_nobody_fills_is_recorded_with_what_to_do(system: LiveSystem) -> 
     with system.factory() as session:
         gap = session.scalars(select(Event).where(Event.kind == "escalation.no_contact")).one()
     assert gap.data["role"] == "joc_duty" and "network file" in gap.data["advice"]
+
+
+def test_a_mission_s_own_ack_timeout_overrides_the_setting(system: LiveSystem) -> None:
+    with system.factory() as session, session.begin():
+        mission = session.scalars(select(Mission)).one()
+        mission.dispatch = {"ack_timeout_s": 60}
+    attack_at_mavivi(system)
+    with system.factory() as session:
+        deadline = session.scalars(select(Deadline)).one()
+    assert deadline.due_at - deadline.created_at == timedelta(seconds=60)
+    system.pass_time(61)
+    assert [r.trigger for r in records(system)] == ["no_ack"]

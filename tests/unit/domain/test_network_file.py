@@ -86,3 +86,40 @@ def test_namesakes_need_different_admin_and_cannot_be_a_home() -> None:
     doc["places"][-1]["admin"] = "Irumu"
     doc["senders"][0]["place"] = "Mabanga"
     assert any("places are named 'Mabanga'" in p for p in problems_of(doc))
+
+
+def test_contacts_and_dispatch_overrides_are_checked_with_the_entry_named() -> None:
+    document = {
+        "mission": "MONUSCO",
+        "bases": [{"id": "beni", "name": "Beni", "lat": 0.49, "lon": 29.47, "sector": "Beni"}],
+        "contacts": [
+            {"role": "base_commander", "name": "Commander", "phones": ["+243810000301"]},
+            {"role": "sector_hq", "name": "HQ", "phones": ["+243810000302"], "sector": "Ituri"},
+            {"role": "joc_duty", "name": "JOC", "phones": ["+243810000302"]},
+            {"role": "mayor", "name": "Mayor", "phones": ["+243810000303"]},
+        ],
+        "dispatch": {"ack_timeout_s": -5},
+    }
+    with pytest.raises(NetworkFileError) as raised:
+        parse_network(document)
+    problems = "\n".join(raised.value.problems)
+    assert "contacts[0]: a base_commander needs `base`" in problems
+    assert "contacts[3].role" in problems
+    assert "dispatch: dispatch.ack_timeout_s: expected a positive number" in problems
+
+
+def test_contact_cross_references_are_checked() -> None:
+    document = {
+        "mission": "MONUSCO",
+        "bases": [{"id": "beni", "name": "Beni", "lat": 0.49, "lon": 29.47, "sector": "Beni"}],
+        "contacts": [
+            {"role": "base_commander", "name": "C", "phones": ["+243810000301"], "base": "goma"},
+            {"role": "sector_hq", "name": "HQ", "phones": ["+243810000301"], "sector": "Ituri"},
+        ],
+    }
+    with pytest.raises(NetworkFileError) as raised:
+        parse_network(document)
+    problems = "\n".join(raised.value.problems)
+    assert "contacts[0].base: no base with id 'goma'" in problems
+    assert "contacts[1].phones: phone is already listed at contacts[0].phones" in problems
+    assert "contacts[1].sector: no base is in sector 'Ituri' (sectors: Beni)" in problems
