@@ -7,6 +7,7 @@
 
   function setStatus(state, text) {
     if (!statusEl) return;
+    statusEl.hidden = false;
     statusEl.dataset.state = state;
     statusEl.textContent = text;
   }
@@ -26,6 +27,7 @@
       if (pollTimer) { window.clearInterval(pollTimer); pollTimer = null; }
     }
     function open() {
+      setStatus("connecting", "Connecting…");
       source = new EventSource(url);
       source.addEventListener("hello", function () {
         setStatus("live", "● Live");
