@@ -37,6 +37,9 @@ class Match:
     compatible: bool
     similarity: float | None  # None: no distinctive words on one side
     same_sender: bool  # the sender already reported this incident
+    # The incident has points sharper than the report's, but the report overlaps
+    # only its points as vague as its own (a named village further along a track).
+    beyond_sharper: bool
     score: float
     eligible: bool
     note: str
@@ -49,6 +52,7 @@ class _Overlap:
     tightness: float  # of the best overlapping point; 0 when none overlaps
     overlaps: bool
     via_track: bool
+    beyond_sharper: bool
     # Why the overlap proves little, if it does: only at the edges of both radii
     # ("edge"), or between two coarse locations ("coarse", noted for the audit).
     weak: Literal["coarse", "edge", ""]
@@ -79,6 +83,8 @@ def match(report: ReportFacts, incident: IncidentView, rules: CorrelationRules) 
     weighed = NEUTRAL_SIMILARITY if similarity is None else similarity
     score = place.tightness + SIMILARITY_WEIGHT * weighed + RECENCY_WEIGHT * recency
     notes = ["track" if place.via_track else "best point"]
+    if place.beyond_sharper:
+        notes.append("beyond its sharper points")
     if place.weak:
         notes.append(f"{place.weak} overlap")
     # Text guards the chance overlaps: touching only at the edges of both radii
@@ -96,8 +102,8 @@ def match(report: ReportFacts, incident: IncidentView, rules: CorrelationRules) 
         notes.append("closed: " + status)
     return Match(
         incident, status, place.distance_m, place.best_distance_m, True, place.via_track, True,
-        True, similarity, report.sender_id in incident.informants, score, eligible,
-        ", ".join(notes),
+        True, similarity, report.sender_id in incident.informants, place.beyond_sharper, score,
+        eligible, ", ".join(notes),
     )  # fmt: skip
 
 
@@ -122,6 +128,16 @@ def _overlap(report: ReportFacts, incident: IncidentView) -> _Overlap | None:
     sharp as its own when there are any: a typed coordinate 4 km from the
     coordinates of an attack is another attack, even if it falls inside the
     3 km of a village someone named.
+
+    Among those, points sharper than the report's own say where the incident
+    is, and they decide the overlap whenever one is near: a village named 2 km
+    from the attack's typed coordinates fits that attack that well, whatever
+    earlier reports naming the same village were joined to. Those earlier
+    joins may have been made before a neighbouring attack was known, and
+    counting them would make one early mistake draw every later report of
+    that village after it. Points as vague as the report's own count only
+    when no sharper one is near, so an attack moving from village to village
+    is still followed along its track (`beyond_sharper`).
     """
     if report.point is None or report.radius_m is None or incident.point is None:
         return None
@@ -134,9 +150,11 @@ def _overlap(report: ReportFacts, incident: IncidentView) -> _Overlap | None:
     if precise:
         sharp = [a for a in anchors if a[1] <= own]
         anchors = sharp or anchors
+    has_sharper = precise and any(radius < own for _, radius, _ in anchors)
     best_distance = distance_m(report.point, incident.point)
     nearest = float("inf")
-    best: tuple[float, bool, bool] | None = None  # tightness, on the track, inside
+    best: _Fit | None = None
+    best_sharper: _Fit | None = None
     best_point_overlaps = False
     for point, radius, on_track in anchors:
         distance = best_distance if not on_track else distance_m(report.point, point)
@@ -145,19 +163,30 @@ def _overlap(report: ReportFacts, incident: IncidentView) -> _Overlap | None:
         if distance > limit:
             continue
         best_point_overlaps = best_point_overlaps or not on_track
-        tightness = 1.0 - distance / limit
-        inside = distance <= max(own, radius) + EVENT_HALF_EXTENT_M
-        if best is None or (inside, tightness) > (best[2], best[0]):
-            best = (tightness, on_track, inside)
+        fit = _Fit(distance <= max(own, radius) + EVENT_HALF_EXTENT_M, 1.0 - distance / limit)
+        best = fit if best is None else max(best, fit)
+        if has_sharper and radius < own:
+            best_sharper = fit if best_sharper is None else max(best_sharper, fit)
     if best is None:
-        return _Overlap(nearest, best_distance, 0.0, False, False, "")
-    tightness, _, inside = best
+        return _Overlap(nearest, best_distance, 0.0, False, False, False, "")
+    fit = best_sharper or best
     weak: Literal["coarse", "edge", ""] = ""
-    if not inside:
+    if not fit.inside:
         weak = "edge"
     elif not report.precise and not incident.precisely_located:
         weak = "coarse"
-    return _Overlap(nearest, best_distance, tightness, True, not best_point_overlaps, weak)
+    return _Overlap(
+        nearest, best_distance, fit.tightness, True, not best_point_overlaps,
+        has_sharper and best_sharper is None, weak,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class _Fit:
+    """How well the report fits one point: inside its radius first, then how tightly."""
+
+    inside: bool
+    tightness: float
 
 
 def _refused(
@@ -172,5 +201,5 @@ def _refused(
     best_distance = None if place is None else place.best_distance_m
     return Match(
         incident, status, distance, best_distance, False, False, in_window, compatible, None,
-        False, 0.0, False, note,
+        False, False, 0.0, False, note,
     )  # fmt: skip

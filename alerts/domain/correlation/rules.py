@@ -49,8 +49,7 @@ _DEFAULT_REOPEN_MIN = 60
 # Distinctive words (see `similarity`) of two reports of one attack mostly
 # score 1 (the same village, folded), a typing mistake about 0.85; two
 # different village names of the same syllables up to about 0.6. Below this
-# an overlap only at the edges of the radii is chance, and a text does not
-# settle which of two incidents a coarse report belongs to.
+# an overlap only at the edges of the radii is chance.
 _DEFAULT_MIN_SIMILARITY = 0.7
 _KEYS = (
     "window_minutes",
