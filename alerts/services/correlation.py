@@ -13,10 +13,11 @@ then sees the first one's incident. SQLite serialises writers anyway.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from alerts.db.models import InboundMessage, Incident, IncidentCell, Report
@@ -70,6 +71,8 @@ def lock_keys(session: Session, names: Iterable[str]) -> None:
 
     Keys are taken in sorted key order, the same in every process, and always
     before the ledger lock, so no two writers can wait on each other in a cycle.
+    One statement for all of them: a coarse report's reach covers dozens of
+    cells, and a round trip per lock was most of the cost of correlating it.
     """
     if session.get_bind().dialect.name != "postgresql":
         return  # SQLite already serialises every writer
@@ -78,8 +81,15 @@ def lock_keys(session: Session, names: Iterable[str]) -> None:
         # Too wide to be a real place: fall back to the ledger lock, which is global.
         lock_ledger(session)
         return
-    for key in keys:
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    # Taken row by row in the array's (sorted) order: WITH ORDINALITY numbers the
+    # rows and PostgreSQL evaluates a volatile output column after the ORDER BY.
+    session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(key) FROM unnest(CAST(:keys AS bigint[]))"
+            " WITH ORDINALITY AS held(key, position) ORDER BY position"
+        ),
+        {"keys": keys},
+    )
 
 
 def cells_for(facts: ReportFacts) -> tuple[str, ...]:
@@ -108,39 +118,103 @@ def candidates(session: Session, facts: ReportFacts, rules: CorrelationRules) ->
         )
         .distinct()
     ).all()
-    return [incident_view(session, incident_id) for incident_id in incident_ids]
+    return incident_views(session, sorted(incident_ids))
 
 
 def incident_view(session: Session, incident_id: int) -> IncidentView:
-    """What correlation needs of an incident, in a few bounded queries: its cost
-    does not grow with the number of reports the incident holds."""
-    incident = session.get(Incident, incident_id)
-    assert incident is not None
-    of_incident = Report.incident_id == incident_id
+    """What correlation needs of one incident (see `incident_views`)."""
+    (view,) = incident_views(session, [incident_id])
+    return view
+
+
+def incident_views(session: Session, incident_ids: Sequence[int]) -> list[IncidentView]:
+    """What correlation needs of these incidents, in the order given.
+
+    Three queries however many incidents (a coarse report meets a dozen in a
+    burst), each bounded by the incidents' own reports, never by history: the
+    incident rows; each one's last TRACK_LENGTH located reports and last
+    RECENT_TEXTS texts, numbered per incident by a window function; and its
+    threats and senders.
+    """
+    if not incident_ids:
+        return []
+    rows = {
+        incident.id: incident
+        for incident in session.scalars(select(Incident).where(Incident.id.in_(incident_ids)))
+    }
+    # Keyed as the rows say: Report.incident_id is nullable, though none of these is.
+    tracks: dict[int | None, list[TrackPoint]] = {i: [] for i in incident_ids}
+    texts: dict[int | None, list[str]] = {i: [] for i in incident_ids}
+    for row in session.execute(_recent_reports(incident_ids)):
+        if row.located and row.nth_located <= TRACK_LENGTH:
+            tracks[row.incident_id].append(
+                TrackPoint(
+                    point=Point(row.lat, row.lon),
+                    radius_m=float(row.radius_m),
+                    at=row.received_at,
+                    precise=row.location_method not in COARSE_METHODS,
+                )
+            )
+        if row.nth <= RECENT_TEXTS:
+            texts[row.incident_id].append(row.text)
+    threats: dict[int | None, set[str]] = {i: set() for i in incident_ids}
+    informants: dict[int | None, set[int]] = {i: set() for i in incident_ids}
+    for incident_id, threat, sender_id in session.execute(
+        select(Report.incident_id, Report.threat, Report.sender_id)
+        .where(Report.incident_id.in_(incident_ids))
+        .distinct()
+    ):
+        threats[incident_id].add(threat)
+        informants[incident_id].add(sender_id)
+    return [_view(rows[i], tracks[i], texts[i], threats[i], informants[i]) for i in incident_ids]
+
+
+def _recent_reports(incident_ids: Sequence[int]) -> Select[Any]:
+    """The incidents' reports, latest first, numbered among all of the incident's
+    reports (`nth`) and among its located or unlocated ones (`nth_located`)."""
+    located = and_(Report.lat.is_not(None), Report.lon.is_not(None), Report.radius_m.is_not(None))
     latest_first = (Report.received_at.desc(), Report.id.desc())
-    located = session.scalars(
-        select(Report)
-        .where(
-            of_incident,
-            Report.lat.is_not(None),
-            Report.lon.is_not(None),
-            Report.radius_m.is_not(None),
+    numbered = (
+        select(
+            Report.incident_id,
+            Report.lat,
+            Report.lon,
+            Report.radius_m,
+            Report.location_method,
+            Report.received_at,
+            Report.text,
+            Report.id,
+            located.label("located"),
+            func.row_number()
+            .over(partition_by=Report.incident_id, order_by=latest_first)
+            .label("nth"),
+            func.row_number()
+            .over(partition_by=(Report.incident_id, located), order_by=latest_first)
+            .label("nth_located"),
         )
-        .order_by(*latest_first)
-        .limit(TRACK_LENGTH)
-    ).all()
-    track = tuple(
-        TrackPoint(
-            point=Point(r.lat, r.lon),  # type: ignore[arg-type]
-            radius_m=float(r.radius_m),  # type: ignore[arg-type]
-            at=r.received_at,
-            precise=r.location_method not in COARSE_METHODS,
-        )
-        for r in reversed(located)
+        .where(Report.incident_id.in_(incident_ids))
+        .subquery()
     )
-    texts = session.scalars(
-        select(Report.text).where(of_incident).order_by(*latest_first).limit(RECENT_TEXTS)
-    ).all()
+    return (
+        select(numbered)
+        .where(
+            or_(
+                numbered.c.nth <= RECENT_TEXTS,
+                and_(numbered.c.located, numbered.c.nth_located <= TRACK_LENGTH),
+            )
+        )
+        # Oldest first within each incident, as the views keep them.
+        .order_by(numbered.c.incident_id, numbered.c.received_at, numbered.c.id)
+    )
+
+
+def _view(
+    incident: Incident,
+    track: list[TrackPoint],
+    texts: list[str],
+    threats: set[str],
+    informants: set[int],
+) -> IncidentView:
     point = (
         None if incident.lat is None or incident.lon is None else Point(incident.lat, incident.lon)
     )
@@ -151,12 +225,10 @@ def incident_view(session: Session, incident_id: int) -> IncidentView:
         last_report_at=incident.last_report_at,
         point=point,
         radius_m=incident.radius_m,
-        track=track,
-        threats=frozenset(session.scalars(select(Report.threat).where(of_incident).distinct())),
-        informants=frozenset(
-            session.scalars(select(Report.sender_id).where(of_incident).distinct())
-        ),
-        texts=tuple(reversed(texts)),
+        track=tuple(track),
+        threats=frozenset(threats),
+        informants=frozenset(informants),
+        texts=tuple(texts),
         severity=incident.severity,
         threat=incident.threat,
     )
