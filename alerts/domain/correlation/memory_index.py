@@ -62,6 +62,10 @@ class CellTimeIndex:
                 found.append(incident)
         return found
 
+    def get(self, incident_id: int) -> IncidentView | None:
+        """The incident as last put, unless evicted."""
+        return self._incidents.get(incident_id)
+
     def put(self, incident: IncidentView) -> None:
         """Insert or replace the incident, re-filing it under its current cells."""
         incident_id = incident.id

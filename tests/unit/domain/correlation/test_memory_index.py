@@ -58,3 +58,15 @@ def test_eviction_drops_idle_incidents_and_their_cells() -> None:
     assert index.evict_before(T0 + timedelta(days=2)) == 1
     assert len(index) == 0
     assert index._by_cell == {} and index._by_hour == {}  # memory stays flat
+
+
+def test_get_returns_the_incident_as_last_put_until_evicted() -> None:
+    index = CellTimeIndex(RULES)
+    first = new_incident_view(1, report(1))
+    index.put(first)
+    later = absorb(first, report(2, at=5, where=east(0.3)), RULES)
+    index.put(later)
+    assert index.get(1) == later
+    assert index.get(2) is None
+    index.evict_before(T0 + timedelta(days=2))
+    assert index.get(1) is None
