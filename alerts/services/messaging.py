@@ -35,6 +35,9 @@ SEND_SMS = "send_sms"
 # Longer than one provider call with its timeout; a send still "sending" after
 # this is taken for dead and tried again, after asking the provider.
 SEND_LEASE = timedelta(seconds=30)
+# An SMS not sent this long after it could have been (its job lost with Redis, its
+# retries given up) is queued again by the scheduler, until it is sent or fails for good.
+RETRY_GRACE = timedelta(minutes=2)
 # Purposes that carry an order or its escalation: the JOC must hear when they wait.
 URGENT = frozenset({"tasking", "escalation", "callback"})
 
@@ -77,10 +80,12 @@ def queue_sms(
     if not ctx.sends_sms:
         return message
     if ctx.sms_segments_per_s <= 0:  # paced by the provider (a messaging service), not here
+        message.send_lease_until = now + RETRY_GRACE
         session.add(Outbox(job=SEND_SMS, ref_id=message.id, created_at=now, attempts=0))
         return message
     send_at = _take_slot(session, ctx, message, segments, urgent=purpose in URGENT)
     message.not_before = send_at if send_at > now else None
+    message.send_lease_until = max(send_at, now) + RETRY_GRACE
     session.add(
         Outbox(job=SEND_SMS, ref_id=message.id, created_at=now, due_at=message.not_before,
                attempts=0)
@@ -142,7 +147,8 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
     never holds the ledger lock.
     """
     with write_transaction(ctx.factory, ledger=False) as session:
-        message = session.get(OutboundMessage, outbound_id)
+        # Locked: two jobs for one SMS (a retry and the scheduler's) must not both send.
+        message = session.get(OutboundMessage, outbound_id, with_for_update=True)
         if message is None:
             raise LookupError(f"no outbound message {outbound_id}")
         now = ctx.clock.now()
@@ -185,7 +191,8 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
         with write_transaction(ctx.factory, ledger=False) as session:
             message = session.get(OutboundMessage, outbound_id)
             assert message is not None
-            message.status, message.send_lease_until = "unsure", None
+            message.status = "unsure"
+            message.send_lease_until = ctx.clock.now() + RETRY_GRACE
         raise
     return _record_sent(ctx, outbound_id, sid)
 
@@ -194,7 +201,7 @@ def _record_failure(ctx: ServiceContext, outbound_id: int, error: SmsSendError) 
     with write_transaction(ctx.factory) as session:
         message = session.get(OutboundMessage, outbound_id)
         assert message is not None
-        message.send_lease_until = None
+        message.send_lease_until = None if not error.retryable else ctx.clock.now() + RETRY_GRACE
         message.error_code = None if error.code is None else str(error.code)
         if not error.retryable:
             message.status = "failed"
@@ -307,12 +314,13 @@ def record_delivery_status(
 
 
 def stalled(session: Session, now: datetime, limit: int = 100) -> list[int]:
-    """SMS whose send attempt died with its worker: "sending" past the lease."""
+    """SMS not sent in their time: a send that died with its worker ("sending" past
+    its lease), or one whose job was lost or gave up ("pending", "unsure")."""
     return list(
         session.scalars(
             select(OutboundMessage.id)
             .where(
-                OutboundMessage.status == "sending",
+                OutboundMessage.status.in_(("sending", "pending", "unsure")),
                 OutboundMessage.provider_sid.is_(None),
                 OutboundMessage.send_lease_until < now,
             )
@@ -323,7 +331,14 @@ def stalled(session: Session, now: datetime, limit: int = 100) -> list[int]:
 
 
 def requeue(session: Session, now: datetime, outbound_id: int) -> None:
-    """Another send job for an SMS whose worker died; the job asks the provider first."""
+    """Another send job for a stalled SMS. One that was being sent may have gone: the
+    job asks the provider first. The next requeue waits for another lease."""
+    message = session.get(OutboundMessage, outbound_id, with_for_update=True)
+    if message is None or message.provider_sid is not None:
+        return
+    if message.status == "sending":
+        message.status = "unsure"
+    message.send_lease_until = now + SEND_LEASE
     session.add(Outbox(job=SEND_SMS, ref_id=outbound_id, created_at=now, attempts=0))
 
 

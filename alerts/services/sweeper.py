@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.db.models import Deadline, OutboundMessage, Sender, Tasking
+from alerts.db.models import Deadline, Incident, OutboundMessage, Sender, Tasking
 from alerts.db.session import write_transaction
 from alerts.services import escalation, ledger, messaging
 from alerts.services.contacts import first_phone
 from alerts.services.context import ServiceContext
 from alerts.services.deadlines import TRIGGER_OF
+from alerts.services.dispatch import DONE_STATUSES
 from alerts.services.ledger import Subject
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def tick(ctx: ServiceContext, limit: int = 100) -> TickResult:
     for outbound_id in stalled:
         with write_transaction(ctx.factory, ledger=False) as session:
             messaging.requeue(session, ctx.clock.now(), outbound_id)
-        log.warning("SMS %s: its send outlived the lease; queued again", outbound_id)
+        log.warning("SMS %s was not sent in its time; queued again", outbound_id)
     return TickResult(fired, handled, len(stalled))
 
 
@@ -65,6 +66,11 @@ def fire(ctx: ServiceContext, deadline_id: int) -> bool:
         if deadline is None or deadline.status != "pending":
             return False
         now = ctx.clock.now()
+        incident = session.get(Incident, deadline.incident_id)
+        if incident is not None and incident.status in DONE_STATUSES:
+            # Over (a unit reported DONE, or an officer closed it): the promise is moot.
+            deadline.status, deadline.settled_at = "cancelled", now
+            return False
         deadline.status, deadline.settled_at = "fired", now
         late_ms = int((now - deadline.due_at).total_seconds() * 1000)
         ledger.record(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -80,11 +80,12 @@ def test_a_send_interrupted_mid_call_is_sent_again(system: LiveSystem) -> None:
     services = WorkerSetup(system.settings, clock=system.clock).services()
     outbound_id = queued_tasking_sms(system, services)
     with system.factory() as session, session.begin():
-        # As if a worker was killed after claiming the send, before storing the sid.
+        # As if a worker was killed after claiming the send, before storing the sid,
+        # longer ago than the send lease: the attempt is taken for dead.
         session.execute(
             update(OutboundMessage)
             .where(OutboundMessage.id == outbound_id)
-            .values(status="sending")
+            .values(status="sending", send_lease_until=system.clock.now() - timedelta(seconds=1))
         )
     assert messaging.send(services, outbound_id).provider_sid
     assert status_of(system, outbound_id) in {"accepted", "sent", "delivered"}
@@ -114,3 +115,18 @@ def test_a_callback_that_beat_the_api_response_is_applied_once_the_sid_is_stored
     with system.factory() as session:
         kinds = [e.kind for e in session.scalars(select(Event).order_by(Event.seq))]
     assert kinds[-2:] == ["tasking.sent", "sms.delivered"]
+
+
+def test_a_send_still_under_its_lease_is_left_to_the_attempt_in_progress(
+    system: LiveSystem,
+) -> None:
+    services = WorkerSetup(system.settings, clock=system.clock).services()
+    outbound_id = queued_tasking_sms(system, services)
+    with system.factory() as session, session.begin():
+        session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id == outbound_id)
+            .values(status="sending", send_lease_until=system.clock.now() + timedelta(seconds=20))
+        )
+    assert messaging.send(services, outbound_id).status == "sending"
+    assert system.messages_to(QRF_BENI_PRIMARY) == []

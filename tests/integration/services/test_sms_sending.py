@@ -148,3 +148,18 @@ def test_an_escalation_that_cannot_reach_a_contact_tries_their_next_phone(
     system.pass_time(1)
     wait_until(lambda: sent_to(system, JOC_DUTY_ALTERNATE) == 1)
     assert f"REF {incident.ref}" in system.messages_to(JOC_DUTY_ALTERNATE)[0]
+
+
+def test_an_sms_whose_job_was_lost_is_queued_again_after_a_grace(system: LiveSystem) -> None:
+    context, outbound_id = queued_order(system)
+    with system.factory() as session, session.begin():
+        # Handed to Redis, then lost there (a flush, a failover without persistence).
+        session.execute(update(Outbox).values(relayed_at=system.clock.now()))
+    system.clock.advance(timedelta(seconds=60))  # type: ignore[attr-defined]
+    assert sweeper.tick(context).requeued == 0  # its job may still be waiting in the queue
+    system.clock.advance(timedelta(seconds=61))  # type: ignore[attr-defined]
+    assert sweeper.tick(context).requeued == 1
+    assert sweeper.tick(context).requeued == 0  # once per lease, not every tick
+    system.sweep()
+    system.run_workers()
+    wait_until(lambda: sent_to(system, QRF_BENI_PRIMARY) == 1)
