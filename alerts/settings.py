@@ -52,8 +52,8 @@ SETTINGS_HELP: dict[str, str] = {
     "ALERTS_COOKIE_SECURE": "Console cookies only over HTTPS (1), or also over plain HTTP (0, "
     "local use only).",
     "ALERTS_SESSION_IDLE_MIN": "A console session with no request for this many minutes ends.",
-    "ALERTS_LOGIN_LIMIT": "Failed console logins allowed per address and per account, e.g. "
-    "'5 per 15 minutes'.",
+    "ALERTS_LOGIN_LIMIT": "Failed console logins allowed per account, e.g. '5 per 15 minutes' "
+    "(per address: ten times that).",
     "ALERTS_TILE_URL": "Unset: a plain map with the mission's places. A URL template such as "
     "https://tiles.example.org/{z}/{x}/{y}.png: a (self-hosted) tile server.",
     "ALERTS_TILE_ATTRIBUTION": "Attribution text shown on the map for ALERTS_TILE_URL's tiles.",
