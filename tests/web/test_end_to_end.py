@@ -155,6 +155,7 @@ def test_sms_to_tasked_qrf_to_acknowledgement(
         "incident.routed",
         "tasking.sent",
         "sms.delivered",
+        "message.received",  # the unit's ACK, itself an SMS in
         "tasking.acknowledged",
     ]
     seen = [e.kind for e in timeline if e.kind in expected]
