@@ -119,6 +119,25 @@ def sandbox(
     click.echo("Twilio sandbox stopped.")
 
 
+def _control(sandbox_url: str, path: str, payload: dict[str, str]) -> dict[str, Any]:
+    """POST to one of the running sandbox's controls; errors say what to do."""
+    try:
+        response = requests.post(sandbox_url.rstrip("/") + path, json=payload, timeout=30)
+    except requests.RequestException:
+        raise click.ClickException(
+            f"cannot reach the sandbox at {sandbox_url}. Start it first with `alerts sandbox`."
+        ) from None
+    try:
+        result: dict[str, Any] = response.json()
+    except ValueError:
+        raise click.ClickException(
+            f"{sandbox_url} answered HTTP {response.status_code} without JSON: is it the sandbox?"
+        ) from None
+    if response.status_code == 400:
+        raise click.ClickException(str(result.get("error", "refused by the sandbox")))
+    return result
+
+
 @sandbox.command("send")
 @click.option("--from", "from_", required=True, help="Sender number, e.g. +243810000001.")
 @click.option("--to", default=None, help="Receiving number. Default: the alert number.")
@@ -140,21 +159,7 @@ def send(from_: str, to: str | None, sandbox_url: str, sid: str | None, text: st
         payload["to"] = to
     if sid:
         payload["sid"] = sid
-    endpoint = sandbox_url.rstrip("/") + "/_sandbox/inbound"
-    try:
-        response = requests.post(endpoint, json=payload, timeout=30)
-    except requests.RequestException:
-        raise click.ClickException(
-            f"cannot reach the sandbox at {sandbox_url}. Start it first with `alerts sandbox`."
-        ) from None
-    try:
-        result = response.json()
-    except ValueError:
-        raise click.ClickException(
-            f"{sandbox_url} answered HTTP {response.status_code} without JSON: is it the sandbox?"
-        ) from None
-    if response.status_code == 400:
-        raise click.ClickException(str(result.get("error", "refused by the sandbox")))
+    result = _control(sandbox_url, "/_sandbox/inbound", payload)
     click.echo(f"MessageSid: {result.get('sid')}")
     status = result.get("webhook_status")
     click.echo(f"Webhook: HTTP {status}" if status is not None else "Webhook: not reached")
@@ -179,20 +184,7 @@ def send(from_: str, to: str | None, sandbox_url: str, sid: str | None, text: st
 )
 def call(from_: str, sandbox_url: str) -> None:
     """Beep the alert number (a missed call) as if from a phone, through the running sandbox."""
-    endpoint = sandbox_url.rstrip("/") + "/_sandbox/call"
-    try:
-        response = requests.post(endpoint, json={"from": from_}, timeout=30)
-        result = response.json()
-    except requests.RequestException:
-        raise click.ClickException(
-            f"cannot reach the sandbox at {sandbox_url}. Start it first with `alerts sandbox`."
-        ) from None
-    except ValueError:
-        raise click.ClickException(
-            f"{sandbox_url} answered HTTP {response.status_code} without JSON: is it the sandbox?"
-        ) from None
-    if response.status_code == 400:
-        raise click.ClickException(str(result.get("error", "refused by the sandbox")))
+    result = _control(sandbox_url, "/_sandbox/call", {"from": from_})
     click.echo(f"CallSid: {result.get('sid')}")
     click.echo(f"Call ended: {result.get('outcome')}")
     if result.get("webhook_status") is None:
