@@ -54,7 +54,7 @@ def csp(tile_url: str | None, *, inline_styles: bool = False) -> str:
     documents, which carry their own <style>."""
     img = "'self' data:"
     if tile_url:
-        # Only the tile server's origin, never a wildcard.
+        # Only the tile server's origin; Leaflet's {s} subdomains become a host wildcard.
         scheme, _, rest = tile_url.partition("://")
         img += f" {scheme}://{rest.split('/', 1)[0].replace('{s}', '*')}"
     style = "'self' 'unsafe-inline'" if inline_styles else "'self'"

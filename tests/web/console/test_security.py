@@ -15,6 +15,7 @@ from alerts.db.models import Event, Incident
 from alerts.db.session import write_transaction
 from alerts.services import users
 from alerts.web import create_app
+from alerts.web.console.security import csp
 from tests.live import FOCAL_POINT_MAVIVI, LiveSystem
 from tests.web.console.helpers import PASSWORD, add_user, csrf_from, logged_in_client
 
@@ -251,3 +252,9 @@ def test_reports_are_for_evaluators_and_admins_only(system: LiveSystem) -> None:
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-store"
     assert "script-src 'self';" in page.headers["Content-Security-Policy"]
+
+
+def test_a_tile_server_is_the_only_other_origin_images_may_come_from() -> None:
+    policy = csp("https://{s}.tiles.mission.example/{z}/{x}/{y}.png")
+    assert "img-src 'self' data: https://*.tiles.mission.example;" in policy
+    assert "img-src 'self' data:;" in csp(None)
