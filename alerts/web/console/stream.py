@@ -37,6 +37,8 @@ HEARTBEAT_S = 15.0
 # Each open stream holds a server thread; recycling them bounds a stuck one's cost.
 STREAM_MAX_S = 300.0
 RETRY_MS = 2000
+# While Redis is down, reconnect attempts come slower; the page polls meanwhile.
+OUTAGE_RETRY_MS = 10000
 
 
 def _frame(event: str, data: dict[str, object]) -> str:
@@ -70,7 +72,7 @@ def _events(ctx: WebContext, user: CurrentUser) -> Iterator[str]:
         subscription.next(0.0)  # connects now, so an outage shows at once
     except Exception:
         log.warning("live stream unavailable: redis down; the page falls back to polling")
-        yield _frame("unavailable", {})
+        yield f"retry: {OUTAGE_RETRY_MS}\n\n" + _frame("unavailable", {})
         return
     scope = ScopeFilter(ctx, user)
     started = last_beat = time.monotonic()
@@ -80,7 +82,7 @@ def _events(ctx: WebContext, user: CurrentUser) -> Iterator[str]:
             try:
                 notice = subscription.next(1.0)
             except Exception:
-                yield _frame("unavailable", {})
+                yield f"retry: {OUTAGE_RETRY_MS}\n\n" + _frame("unavailable", {})
                 return
             if notice is not None:
                 incident_id = notice.get("incident_id")
