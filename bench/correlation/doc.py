@@ -242,6 +242,7 @@ def interpretation(outcome: Outcome, seed: int) -> list[str]:
     memory = outcome.long_memory
     database = [c for c in outcome.database if c.stream == "long"]
     rates = " → ".join(f"{c.rate:,.0f}" for c in database)
+    ms = " → ".join(f"{1000 / c.rate:,.0f}" for c in database)
     naive = " → ".join(f"{c.naive_rate:,.1f}" for c in database)
     stored = " → ".join(f"{c.stored_reports:,}" for c in database)
     return [
@@ -279,26 +280,33 @@ def interpretation(outcome: Outcome, seed: int) -> list[str]:
         f"{last.index_rate / last.naive_rate:,.0f}×. The burst is the hard case for the index: "
         "every incident of the ten minutes is live, and the coarse reports' 35 km reach "
         "spans dozens of cells.",
-        f"Through the database ({stored} reports stored): {rates} reports/s, about "
-        f"{sum(c.queries for c in database) / max(1, len(database)):.0f} SQL statements each "
-        "whatever the history, against "
-        f"{naive} reports/s for the naive scan, which reads every incident. "
-        f"{agreement(outcome.database)} One worker manages tens of "
-        "reports a second, not the 1,000 of the target, which correlation meets in memory: each "
-        "report is its own "
-        "transaction of a dozen or so round trips, and most of the time is SQLAlchemy and "
-        "the database's work per statement on a shared two-core machine. A burst of "
-        "10,000 reports in ten minutes is 17 a second; workers take reports of different "
-        "places in parallel, reports of one place one at a time (the cell locks).",
+        f"Through the database ({stored} reports stored): {rates} reports/s ({ms} ms each), "
+        f"about {sum(c.queries for c in database) / max(1, len(database)):.0f} SQL statements "
+        f"per report whatever the history, against {naive} reports/s for the naive scan, "
+        f"which reads every incident. {agreement(outcome.database)} The time per report "
+        "still rises a little with history: the candidate lookup finds incidents by cell "
+        "and then filters them on their last report or closing time, and as "
+        "`incidents.closed_at` has no index PostgreSQL scans the incidents table for that "
+        "(a millisecond at 2,600 incidents). A time bucket on `incident_cells`, or an "
+        "index on `closed_at`, would make it flat; both need a migration. One worker "
+        "manages tens of reports a second, not the 1,000 of the target, which correlation "
+        "meets in memory: each report is its own transaction of a dozen or so round trips, "
+        "and most of the time is SQLAlchemy and the database's work per statement on a "
+        "shared two-core machine. A burst of 10,000 reports in ten minutes is 17 a second; "
+        "workers take reports of different places in parallel, reports of one place one at "
+        "a time (the cell locks).",
         f"Memory. With idle incidents evicted, the index held {memory[1].held_incidents:,} "
         f"incidents after {memory[1].reports:,} reports and {memory[-1].held_incidents:,} "
         f"after {memory[-1].reports:,}; without the caches of folded words and texts, live "
         f"memory was {memory[1].without_caches_mb:.1f} and "
-        f"{memory[-1].without_caches_mb:.1f} MB. The caches hold every village name and text "
-        f"seen since the last mark ({memory[-1].cached:,} entries before the last), up to "
-        "their bounds (131,072 words, 16,384 texts), so they too stop growing. The peak also "
-        "counts CPython's free lists of spare tuples, bounded as well. Without eviction, "
-        "everything stored would stay: the naive store held "
+        f"{memory[-1].without_caches_mb:.1f} MB. That includes the sender rules' memory, "
+        "each sender's last report and words of the last half hour: most of what the burst "
+        f"holds ({outcome.burst_memory[-1].without_caches_mb:.1f} MB after ten minutes), "
+        "bounded by the half hour. The caches hold every village name and text seen since "
+        f"the last mark ({memory[-1].cached:,} entries before the last), up to their bounds "
+        "(131,072 words; 16,384 texts in each of two), so they too stop growing. The peak "
+        "also counts CPython's free lists of spare tuples, bounded as well. Without "
+        "eviction, everything stored would stay: the naive store held "
         f"{last.stored_incidents:,} incidents at {last.stored_reports:,} reports.",
         f"Caveats. The streams are generated, and the rules were tuned against this generator "
         f"(seed {seed}); the held-out seeds have the same habits. Real bursts will differ "

@@ -211,8 +211,9 @@ def memory(reports: list[ReportFacts], rules: CorrelationRules, at: tuple[int, .
     assigned = array("q", bytes(8 * (len(reports) + 1)))
     marks = set(at)
     taken: list[Memory] = []
-    fold.cache_clear()
-    distinctive_words.cache_clear()
+    caches = (fold, distinctive_words, fold_text)
+    for cache in caches:
+        cache.cache_clear()
     gc.collect()
     tracemalloc.start()
     pipeline = Pipeline(rules)
@@ -224,9 +225,9 @@ def memory(reports: list[ReportFacts], rules: CorrelationRules, at: tuple[int, .
             _, peak = tracemalloc.get_traced_memory()
             gc.collect()
             live, _ = tracemalloc.get_traced_memory()
-            cached = fold.cache_info().currsize + distinctive_words.cache_info().currsize
-            fold.cache_clear()
-            distinctive_words.cache_clear()
+            cached = sum(cache.cache_info().currsize for cache in caches)
+            for cache in caches:
+                cache.cache_clear()
             bare, _ = tracemalloc.get_traced_memory()
             taken.append(
                 Memory(position, len(pipeline), peak / 2**20, live / 2**20, cached, bare / 2**20)
