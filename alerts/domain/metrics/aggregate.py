@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from alerts.domain.metrics.response import ImmediateCounts, count_immediate
+from alerts.domain.metrics.response import ImmediateCounts, Verdict, count_immediate, verdict
 from alerts.domain.metrics.stages import STAGES, IncidentTimes, Stage
 from alerts.domain.metrics.stats import StageSummary, summarise
 
@@ -24,14 +24,29 @@ class GroupSummary:
     immediate: ImmediateCounts
 
 
+Durations = dict[int, tuple[float | None, ...]]
+
+
+def durations(items: Iterable[IncidentTimes]) -> Durations:
+    """Each incident's time to every stage, in `STAGES` order, computed once."""
+    return {t.incident_id: tuple(t.seconds(stage) for stage in STAGES) for t in items}
+
+
 def summarise_group(
-    dimension: Dimension | Literal["all"], value: str, members: Sequence[IncidentTimes]
+    dimension: Dimension | Literal["all"],
+    value: str,
+    members: Sequence[IncidentTimes],
+    table: Durations | None = None,
+    verdicts: Mapping[int, Verdict] | None = None,
 ) -> GroupSummary:
+    table = table if table is not None else durations(members)
+    rows = [table[t.incident_id] for t in members]
     stages = {}
-    for stage in STAGES:
-        seconds = (s for s in (t.seconds(stage) for t in members) if s is not None)
+    for index, stage in enumerate(STAGES):
+        seconds = (s for s in (row[index] for row in rows) if s is not None)
         stages[stage] = summarise(len(members), seconds)
-    return GroupSummary(dimension, value, len(members), stages, count_immediate(members))
+    immediate = count_immediate(members, verdicts)
+    return GroupSummary(dimension, value, len(members), stages, immediate)
 
 
 def group_by(
@@ -41,11 +56,13 @@ def group_by(
 ) -> dict[Dimension, list[GroupSummary]]:
     """Every dimension's groups, largest first (then by name), missing values as UNKNOWN."""
     listed = list(items)
+    table = durations(listed)
+    verdicts = {t.incident_id: verdict(t) for t in listed}
     result: dict[Dimension, list[GroupSummary]] = {}
     for dimension in dimensions:
         buckets: dict[str, list[IncidentTimes]] = {}
         for times in listed:
             buckets.setdefault(key(times, dimension) or UNKNOWN, []).append(times)
         ordered = sorted(buckets.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        result[dimension] = [summarise_group(dimension, v, m) for v, m in ordered]
+        result[dimension] = [summarise_group(dimension, v, m, table, verdicts) for v, m in ordered]
     return result

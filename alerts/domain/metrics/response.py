@@ -10,7 +10,7 @@ counted apart, so the rate never hides what it leaves out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Literal
@@ -77,12 +77,15 @@ class ImmediateCounts:
         return None if self.end_known == 0 else self.immediate / self.end_known
 
 
-def count_immediate(all_times: Iterable[IncidentTimes]) -> ImmediateCounts:
+def count_immediate(
+    all_times: Iterable[IncidentTimes], verdicts: Mapping[int, Verdict] | None = None
+) -> ImmediateCounts:
+    """The counts; `verdicts` by incident id, if already known, saves judging again."""
     incidents = end_known = immediate = 0
     by: dict[ImmediateBy, int] = {"on_scene": 0, "political": 0, "military_action": 0}
     for times in all_times:
         incidents += 1
-        v = verdict(times)
+        v = verdicts[times.incident_id] if verdicts is not None else verdict(times)
         end_known += v.end_known
         immediate += v.immediate
         if v.by is not None:

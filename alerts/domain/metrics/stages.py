@@ -167,8 +167,10 @@ class _Replay:
             if e.incident_id is None:
                 return
             record = self.incident(e.incident_id)
+            # Entries come in sequence order and the ledger never writes time backwards,
+            # so the first seen is the earliest.
             for stage in _TASKING_STAGES[kind]:
-                _earliest(record.firsts, stage, e.at)
+                record.firsts.setdefault(stage, e.at)
             if kind == "tasking.created" and (record.unit_at is None or e.at < record.unit_at):
                 unit = e.data.get("unit_id")
                 record.unit_id = int(unit) if unit is not None else None
@@ -322,26 +324,34 @@ def _times(
     replay: _Replay, root_id: int, group: list[int], reports: list[int], complete: bool
 ) -> IncidentTimes | None:
     root = replay.incidents[root_id]
-    if not complete and not all(replay.incidents[i].created for i in group):
+    records = [root] if len(group) == 1 else [replay.incidents[i] for i in group]
+    if not complete and not all(r.created for r in records):
         return None
     first = _first_report(replay, root, reports, complete)
     if first is None:
         return None
-    stages: dict[Stage, datetime] = {}
-    for incident_id in group:
-        for stage, moment in replay.incidents[incident_id].firsts.items():
-            _earliest(stages, stage, moment)
+    if len(records) == 1:
+        stages: dict[Stage, datetime] = dict(root.firsts)
+    else:
+        stages = {}
+        for record in records:
+            for stage, moment in record.firsts.items():
+                _earliest(stages, stage, moment)
+    located_at = replay.report_located_at
     for report_id in reports:
-        located = replay.report_located_at.get(report_id)
+        located = located_at.get(report_id)
         if located is not None:
             _earliest(stages, "located", located)
     if root.closed_at is not None:
         stages["closed"] = root.closed_at
-    records = [replay.incidents[i] for i in group]
     tasked = [r for r in records if r.unit_at is not None]
     first_tasked = min(tasked, key=lambda r: r.unit_at or first[0]) if tasked else None
     ended = max((r.ended for r in records if r.ended is not None), default=None)
-    actions = sorted((a for r in records for a in r.actions), key=lambda a: a.seq)
+    actions = (
+        sorted((a for r in records for a in r.actions), key=lambda a: a.seq)
+        if any(r.actions for r in records)
+        else ()
+    )
     base = root.base_id
     if base is None:
         base = next((r.base_id for r in records if r.base_id is not None), None)

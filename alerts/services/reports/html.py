@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -13,6 +13,10 @@ from alerts.domain.metrics.stages import STAGE_LABELS, STAGES
 from alerts.services.reports import charts
 from alerts.services.reports.model import LatencyReport, Report
 from alerts.services.reports.render import DEFINITIONS
+
+# Lists longer than this are cut in HTML, saying so: a page of 50,000 rows helps nobody
+# and takes seconds to draw. CSV and JSON always hold every row.
+ROW_LIMIT = 500
 
 _ENV = Environment(
     loader=PackageLoader("alerts.services.reports", "templates"),
@@ -42,7 +46,7 @@ def duration(seconds: float | None) -> str:
 
 
 def when(moment: datetime | None) -> str:
-    return "—" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return "—" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def percent(share: float | None) -> str:
@@ -64,6 +68,7 @@ def render_html(report: Report) -> str:
         "definitions": DEFINITIONS,
         "stages": STAGES,
         "stage_labels": STAGE_LABELS,
+        "limit": ROW_LIMIT,
     }
     if isinstance(report, LatencyReport):
         template = _ENV.get_template("latency.html")

@@ -44,24 +44,24 @@ def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
 
 
 def _incident_facts(session: Session, ids: Sequence[int]) -> dict[int, _Facts]:
-    facts: dict[int, _Facts] = {}
-    for chunk in _chunks(ids):
-        for row in session.execute(
-            select(
-                Incident.id,
-                Incident.ref,
-                Incident.mission,
-                Incident.sector,
-                Incident.threat,
-                Incident.lat,
-                Incident.lon,
-                Incident.place_name,
-            ).where(Incident.id.in_(chunk))
-        ):
-            facts[row.id] = _Facts(
-                row.ref, row.mission, row.sector, row.threat, row.lat, row.lon, row.place_name
-            )
-    return facts
+    """One range scan rather than thousands of lookups: a period's incidents are
+    numbered close together, since ids grow with time."""
+    if not ids:
+        return {}
+    wanted = set(ids)
+    query = select(
+        Incident.id,
+        Incident.ref,
+        Incident.mission,
+        Incident.sector,
+        Incident.threat,
+        Incident.lat,
+        Incident.lon,
+        Incident.place_name,
+    ).where(Incident.id.between(min(wanted), max(wanted)))
+    return {
+        row[0]: _Facts(*row[1:]) for row in session.connection().execute(query) if row[0] in wanted
+    }
 
 
 def _informants(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:

@@ -144,7 +144,8 @@ def render_json(report: Report) -> Document:
         "tables": records,
     }
     rows = len(records[DEFAULT_TABLE[report.kind]])
-    text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    # Compact: a year's report holds tens of thousands of rows; `jq` indents it on demand.
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
     return Document(text, MEDIA_TYPES["json"], _filename(report, "json"), rows)
 
 
