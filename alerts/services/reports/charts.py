@@ -16,6 +16,7 @@ from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from alerts.domain.metrics.stages import STAGE_LABELS, STAGES
 from alerts.services.reports.model import LatencyReport, NoncomplianceReport
@@ -129,6 +130,8 @@ def _bars(
         axes.set_xlim(0, top * 1.3)  # room for the numbers beside the bars
         if xmax is not None:
             axes.set_xticks([t for t in range(0, int(xmax) + 1, int(xmax) // 5 or 1)])
+        else:  # counts: whole numbers only
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         return _svg(figure)
 
 
