@@ -97,9 +97,7 @@ def bypasses_append_only(session: Session) -> bool:
     """Whether this connection's role is one the append-only trigger lets through."""
     if session.get_bind().dialect.name != "postgresql":
         return False
-    return bool(
-        session.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
-    )
+    return bool(session.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")))
 
 
 @dataclass(frozen=True)
