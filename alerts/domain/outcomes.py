@@ -38,7 +38,7 @@ def checked_outcomes(chosen: Iterable[str]) -> list[str]:
     if unknown:
         raise ValueError(f"unknown outcome {unknown[0]!r}; choose from {', '.join(OUTCOMES)}")
     if not picked:
-        raise ValueError("choose at least one outcome (\"none\" if nothing was done)")
+        raise ValueError('choose at least one outcome ("none" if nothing was done)')
     if "none" in picked and len(picked) > 1:
-        raise ValueError("\"none\" cannot be combined with other outcomes")
+        raise ValueError('"none" cannot be combined with other outcomes')
     return [o for o in OUTCOMES if o in picked]

@@ -140,9 +140,7 @@ def incident_timeline(session: Session, incident_id: int) -> list[Event]:
     # A unit's reply is a message like any other, received before anyone knew
     # which incident it was about; its tasking event names it.
     replies = {
-        int(e.data["message_id"])
-        for e in events
-        if isinstance(e.data.get("message_id"), int)
+        int(e.data["message_id"]) for e in events if isinstance(e.data.get("message_id"), int)
     } - set(message_ids)
     if replies:
         known = {e.seq for e in events}

@@ -151,7 +151,7 @@ def test_an_escalation_that_cannot_reach_a_contact_tries_their_next_phone(
 
 
 def test_an_sms_whose_job_was_lost_is_queued_again_after_a_grace(system: LiveSystem) -> None:
-    context, outbound_id = queued_order(system)
+    context, _ = queued_order(system)
     with system.factory() as session, session.begin():
         # Handed to Redis, then lost there (a flush, a failover without persistence).
         session.execute(update(Outbox).values(relayed_at=system.clock.now()))
