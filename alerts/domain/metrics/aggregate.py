@@ -43,26 +43,36 @@ def summarise_group(
     rows = [table[t.incident_id] for t in members]
     stages = {}
     for index, stage in enumerate(STAGES):
-        seconds = (s for s in (row[index] for row in rows) if s is not None)
+        seconds = [s for row in rows if (s := row[index]) is not None]
         stages[stage] = summarise(len(members), seconds)
     immediate = count_immediate(members, verdicts)
     return GroupSummary(dimension, value, len(members), stages, immediate)
+
+
+def verdicts(items: Iterable[IncidentTimes]) -> dict[int, Verdict]:
+    return {t.incident_id: verdict(t) for t in items}
 
 
 def group_by(
     items: Iterable[IncidentTimes],
     key: Callable[[IncidentTimes, Dimension], str | None],
     dimensions: Sequence[Dimension] = DIMENSIONS,
+    table: Durations | None = None,
+    judged: Mapping[int, Verdict] | None = None,
 ) -> dict[Dimension, list[GroupSummary]]:
-    """Every dimension's groups, largest first (then by name), missing values as UNKNOWN."""
+    """Every dimension's groups, largest first (then by name), missing values as UNKNOWN.
+
+    `table` and `judged` (from `durations` and `verdicts`) may be passed in when the
+    caller has them already: a year's report computes them once for everything.
+    """
     listed = list(items)
-    table = durations(listed)
-    verdicts = {t.incident_id: verdict(t) for t in listed}
+    table = table if table is not None else durations(listed)
+    judged = judged if judged is not None else verdicts(listed)
     result: dict[Dimension, list[GroupSummary]] = {}
     for dimension in dimensions:
         buckets: dict[str, list[IncidentTimes]] = {}
         for times in listed:
             buckets.setdefault(key(times, dimension) or UNKNOWN, []).append(times)
         ordered = sorted(buckets.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        result[dimension] = [summarise_group(dimension, v, m, table, verdicts) for v, m in ordered]
+        result[dimension] = [summarise_group(dimension, v, m, table, judged) for v, m in ordered]
     return result

@@ -42,6 +42,6 @@ class StageSummary:
 
 def summarise(incidents: int, seconds: Iterable[float]) -> StageSummary:
     """Summary of the times of the incidents that reached a stage (missing ones excluded)."""
-    values = sorted(seconds)
+    values = sorted(seconds)  # a list sorts in place faster than any other iterable
     p50, p90, p99 = (nearest_rank(values, p) for p in PERCENTILES)
     return StageSummary(incidents, len(values), p50, p90, p99)

@@ -67,11 +67,11 @@ def stage_distribution(report: LatencyReport) -> str | None:
             [m for _, m in reached],
             orientation="horizontal",
             whis=(5, 95),
-            showfliers=True,
+            # Beyond the whiskers, a busy year has thousands of points: a blot, not a detail.
+            showfliers=False,
             patch_artist=True,
             boxprops={"facecolor": "#cfe3f2", "edgecolor": BLUE},
             medianprops={"color": "black"},
-            flierprops={"marker": ".", "markersize": 3, "markeredgecolor": GREY},
         )
         total = len(report.incidents)
         axes.set_yticks(
@@ -85,7 +85,7 @@ def stage_distribution(report: LatencyReport) -> str | None:
         axes.set_xticks([t for t, _ in shown], [label for _, label in shown])
         axes.minorticks_off()
         axes.set_xlim(0.8, max(longest * 1.5, 10))
-        axes.set_xlabel("time from the first report (log scale; box: quartiles, whiskers: 5–95%)")
+        axes.set_xlabel("time from the first report (log scale; box: quartiles; whiskers: 5–95%)")
         missing = [STAGE_LABELS[s] for s, m in series if not m]
         if missing:
             axes.set_title("Never reached: " + ", ".join(missing), fontsize=8, loc="left")

@@ -13,8 +13,14 @@ from alerts.db.models import HistoricalIncident, Incident, OperatingBase, Report
 from alerts.domain.audit.access import rounded
 from alerts.domain.audit.periods import month_key
 from alerts.domain.history.missions import canonical_mission
-from alerts.domain.metrics.aggregate import Dimension, group_by, summarise_group
-from alerts.domain.metrics.response import answered, count_immediate, stuck, verdict
+from alerts.domain.metrics.aggregate import (
+    Dimension,
+    durations,
+    group_by,
+    summarise_group,
+    verdicts,
+)
+from alerts.domain.metrics.response import answered, count_immediate, stuck
 from alerts.domain.metrics.stages import STAGES, IncidentTimes
 from alerts.services.reports.model import (
     HistoricalRate,
@@ -136,9 +142,10 @@ def build_latency(session: Session, request: ReportRequest, now: datetime) -> La
 
     full = request.detail == "full"
     informants = _informants(session, [t.incident_id for t in kept]) if full else {}
+    table, judged = durations(kept), verdicts(kept)
     rows: dict[int, IncidentRow] = {}
     for times in kept:
-        fact, dim, v = facts[times.incident_id], dims[times.incident_id], verdict(times)
+        fact, dim, v = facts[times.incident_id], dims[times.incident_id], judged[times.incident_id]
         rows[times.incident_id] = IncidentRow(
             incident_id=times.incident_id,
             ref=fact.ref,
@@ -151,7 +158,7 @@ def build_latency(session: Session, request: ReportRequest, now: datetime) -> La
             first_report_at=times.first_report_at,
             first_report_source=times.first_report_source,
             reports=times.reports,
-            seconds={stage: times.seconds(stage) for stage in STAGES},
+            seconds=dict(zip(STAGES, table[times.incident_id], strict=True)),
             attack_ended_at=times.attack_ended_at,
             end_known=v.end_known,
             immediate=v.immediate,
@@ -173,9 +180,9 @@ def build_latency(session: Session, request: ReportRequest, now: datetime) -> La
         request=request,
         generated_at=now,
         incidents=list(rows.values()),
-        overall=summarise_group("all", "all", kept),
-        groups=group_by(kept, lambda t, d: dims[t.incident_id][d]),
-        immediate=count_immediate(kept),
+        overall=summarise_group("all", "all", kept, table, judged),
+        groups=group_by(kept, lambda t, d: dims[t.incident_id][d], table=table, judged=judged),
+        immediate=count_immediate(kept, judged),
         unanswered=[rows[t.incident_id] for t in kept if not rows[t.incident_id].answered],
         stuck=sorted(stuck_rows, key=lambda s: -s.waiting_s),
         false_alarms=false_alarms,
