@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Select, case, null, select, type_coerce
+from sqlalchemy import DateTime, Select, case, null, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from alerts.db.models import Event
@@ -45,6 +45,11 @@ _NUMBER = {
 }
 
 
+def _alert_messages() -> Select[Any]:
+    located = Event.kind.in_(("alert.located", "alert.unlocated"))
+    return select(Event.data["message_id"].as_integer()).where(located)
+
+
 def _query(since: datetime | None) -> Select[Any]:
     number = case(
         *((Event.kind == kind, Event.data[key].as_integer()) for kind, key in _NUMBER.items())
@@ -67,7 +72,12 @@ def _query(since: datetime | None) -> Select[Any]:
             number,
             flag,
         )
-        .where(Event.kind.in_(sorted(METRIC_KINDS)))
+        .where(
+            Event.kind.in_(sorted(METRIC_KINDS)),
+            # Of the messages, only alerts: a unit's every ACK is a message too, and its
+            # tasking event already says all the metrics need of it.
+            or_(Event.kind != "message.received", Event.subject_id.in_(_alert_messages())),
+        )
         .order_by(Event.seq)
     )
     return query if since is None else query.where(Event.occurred_at >= since)
