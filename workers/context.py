@@ -1,17 +1,22 @@
 """The services' context inside a worker process, set up once at start-up.
 
-RQ's default worker forks a child per job. A database connection must never
-cross a fork, so the engine and clients are built lazily, per process id.
+RQ's default worker forks a child (a work horse) per job. What was read at
+start-up (keyword lists, rules, the gazetteer index) is built once in the
+parent and inherited by every child; connections must never cross a fork, so
+each child opens its own database engine, Twilio client and Redis clients.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 
 from alerts.adapters.live_redis import RedisPublisher
+from alerts.adapters.twilio_sms import TwilioSmsSender, build_twilio_client
 from alerts.bootstrap import service_context
 from alerts.clock import Clock, SystemClock
+from alerts.db.session import make_engine, session_factory
 from alerts.services import live
 from alerts.services.context import ServiceContext
 from alerts.services.ports import JobQueue, SmsSender
@@ -28,24 +33,37 @@ class WorkerSetup:
     _queue: JobQueue | None = None
     _pid: int | None = None
 
-    def _fresh(self) -> bool:
-        return self._services is not None and self._pid == os.getpid()
-
     def services(self) -> ServiceContext:
-        if not self._fresh():
-            if self._services is not None:
-                # Inherited from the parent: drop its pool without closing its sockets.
-                engine = self._services.factory.kw["bind"]
-                engine.dispose(close=False)
+        if self._services is None:
             self._services = service_context(self.settings, clock=self.clock, sms=self.sms)
-            # Open consoles hear of this worker's events after each commit.
-            live.publish_after_commit(
-                self._services.factory, RedisPublisher(self.settings.redis_url)
+            self._connected()
+        elif self._pid != os.getpid():
+            # Inherited from the parent: drop its pool without closing its sockets, and
+            # open this process's own connections; keep everything else it had read.
+            self._services.factory.kw["bind"].dispose(close=False)
+            sms = self.sms or TwilioSmsSender(
+                build_twilio_client(self.settings), self.settings.sms_from
             )
-            self._queue = RqJobQueue.from_url(self.settings.redis_url)
-            self._pid = os.getpid()
-        assert self._services is not None
+            factory = session_factory(make_engine(self.settings.database_url))
+            self._services = dataclasses.replace(self._services, factory=factory, sms=sms)
+            self._connected()
         return self._services
+
+    def _connected(self) -> None:
+        assert self._services is not None
+        # Open consoles hear of this worker's events after each commit.
+        live.publish_after_commit(self._services.factory, RedisPublisher(self.settings.redis_url))
+        self._queue = RqJobQueue.from_url(self.settings.redis_url)
+        self._pid = os.getpid()
+
+    def warm_up(self) -> None:
+        """Build what every job needs before the first fork: the gazetteer index above
+        all, which takes seconds for a full GeoNames import and would otherwise be
+        rebuilt by every job. Then close the parent's connections: no child may share them."""
+        services = self.services()
+        with services.factory() as session:
+            services.locator.places.get(session)
+        services.factory.kw["bind"].dispose()
 
     def queue(self) -> JobQueue:
         self.services()

@@ -7,6 +7,7 @@ import logging
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker
+from sqlalchemy.exc import SQLAlchemyError
 
 from alerts.log import configure_logging
 from alerts.settings import Settings
@@ -17,7 +18,16 @@ from workers.queue import QUEUE_NAME
 def run_worker(settings: Settings, *, with_scheduler: bool = True, burst: bool = False) -> bool:
     """Run an RQ worker on the alerts queue until stopped (or, with burst, until empty)."""
     configure_logging(settings.log_level)
-    context.install(context.WorkerSetup(settings))
+    setup = context.WorkerSetup(settings)
+    try:
+        setup.warm_up()
+    except SQLAlchemyError as error:
+        # Not fatal: each job builds what it needs, slower. Most likely not migrated yet.
+        logging.getLogger(__name__).warning(
+            "worker could not warm up (%s); run `alerts db upgrade` if tables are missing",
+            type(error).__name__,
+        )
+    context.install(setup)
     redis = Redis.from_url(settings.redis_url)
     worker = Worker([Queue(QUEUE_NAME, connection=redis)], connection=redis)
     logging.getLogger(__name__).info("worker %s listening on queue %s", worker.name, QUEUE_NAME)

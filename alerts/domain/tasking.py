@@ -46,13 +46,13 @@ def apply_command(status: str, verb: CommandVerb) -> Transition:
     """What a unit's reply does to a tasking in `status`.
 
     A tasking that lapsed (the unit stayed silent or could not be reached, and
-    the order went to another unit) takes no more replies: a late ACK is
-    recorded and answered, but the other unit keeps the order.
+    the order went to another unit or back to the JOC) takes no more replies: a
+    late ACK is recorded and answered, and the JOC decides what it means.
     """
     if verb not in _TARGET and verb != "NO":
         return Transition(False, status, f"{verb} is not a tasking command")
     if status == "lapsed":
-        return Transition(False, status, "tasking passed to another unit, call the JOC")
+        return Transition(False, status, "tasking lapsed, call the JOC")
     if status not in OPEN_STATUSES:
         return Transition(False, status, f"tasking is already {status}")
     if verb == "NO":

@@ -90,7 +90,7 @@ def test_a_late_ack_after_the_order_passed_on_is_recorded_and_refused(system: Li
     assert taskings(system)[0] == ("QRF-BENI", "lapsed")
     reply(system, QRF_BENI_PRIMARY, f"ACK {incident.ref}")
     assert taskings(system) == [("QRF-BENI", "lapsed"), ("QRF-BUTEMBO", "pending")]
-    assert "passed to another unit" in sms_to(system, QRF_BENI_PRIMARY)[0]
+    assert "tasking lapsed, call the JOC" in sms_to(system, QRF_BENI_PRIMARY)[0]
     assert kinds(system, incident.id, {"tasking.lapsed", "reply.refused"}) == [
         "tasking.lapsed",
         "reply.refused",
@@ -188,3 +188,21 @@ def test_a_mission_s_own_ack_timeout_overrides_the_setting(system: LiveSystem) -
     assert deadline.due_at - deadline.created_at == timedelta(seconds=60)
     system.pass_time(61)
     assert [r.trigger for r in records(system)] == ["no_ack"]
+
+
+def test_when_silence_exhausts_the_chain_the_last_unit_is_released_for_the_joc(
+    system: LiveSystem,
+) -> None:
+    attack_at_mavivi(system)
+    for _ in range(5):  # resend, next QRF twice, then the sector and the JOC
+        system.pass_time(ACK_TIMEOUT_S + 1)
+    assert taskings(system) == [
+        ("QRF-BENI", "lapsed"),
+        ("QRF-BUTEMBO", "lapsed"),
+        ("QRF-GOMA", "lapsed"),
+    ]
+    with system.factory() as session:
+        held = session.scalars(select(Unit.callsign).where(Unit.status != "ready")).all()
+        assert session.scalars(select(Deadline).where(Deadline.status == "pending")).all() == []
+    assert held == []  # nobody stays tied to an order that is the JOC's now
+    assert [r.trigger for r in records(system)] == ["no_ack", "no_ack", "no_ack"]
