@@ -5,10 +5,11 @@ Routes (blueprint `reports`, mounted at /reports):
 - `GET /reports/`                the form: period, mission, format
 - `GET /reports/latency`         response times
 - `GET /reports/noncompliance`   refusals and failures; `?half=2026H1` for the six-monthly report
+- `POST` to the same two paths   a full export: it is recorded, so it is never a GET
 
-Query parameters: `from`, `to` (YYYY-MM-DD, inclusive) or `half`; `format`
-(html, csv, json; html by default); `table` (CSV only); `sector`; `detail=full`
-with `reason` for a full export.
+Parameters (the query string, or the form of a POST): `from`, `to`
+(YYYY-MM-DD, inclusive) or `half`; `format` (html, csv, json; html by
+default); `table` (CSV only); `sector`; `detail=full` with `reason` (POST only).
 
 Who may see what. The blueprint trusts nothing it is not told: the console
 registers a viewer loader with `init_viewer(app, loader)`; `loader()` returns
@@ -70,8 +71,14 @@ def _viewer() -> Viewer:
     return viewer
 
 
+def _param(name: str, default: str = "") -> str:
+    """A parameter of the query string, or of a POST's form."""
+    source = request.form if request.method == "POST" else request.args
+    return source.get(name, default)
+
+
 def _day(name: str) -> date | None:
-    value = request.args.get(name, "").strip()
+    value = _param(name).strip()
     if not value:
         return None
     try:
@@ -81,7 +88,7 @@ def _day(name: str) -> date | None:
 
 
 def _period(today: date) -> Period:
-    half, first, last = request.args.get("half", "").strip(), _day("from"), _day("to")
+    half, first, last = _param("half").strip(), _day("from"), _day("to")
     try:
         if half:
             return half_year(half)
@@ -96,16 +103,19 @@ def _serve(kind: ReportKind) -> Response:
     viewer = _viewer()
     context = web_context()
     now = context.clock.now()
-    fmt = request.args.get("format", "html")
+    fmt = _param("format", "html")
     if fmt not in FORMATS:
         abort(400, f"format: one of {', '.join(FORMATS)}")
-    full = request.args.get("detail") == "full"
+    full = _param("detail") == "full"
+    if full and request.method != "POST":
+        # A full export writes an event: no state change through GET.
+        abort(405, "a full export is a POST, with a reason: use the form on /reports/")
     if full and not may_see_full_detail(viewer.role):
         abort(403)
     report_request = ReportRequest(
         period=_period(now.date()),
         mission=canonical_mission(viewer.mission),
-        sector=viewer.sector or (request.args.get("sector") or None),
+        sector=viewer.sector or (_param("sector") or None),
         detail="full" if full else "anonymised",
     )
     chosen: Format = fmt
@@ -117,8 +127,8 @@ def _serve(kind: ReportKind) -> Response:
             chosen,
             now,
             actor=viewer.actor,
-            table=request.args.get("table") or None,
-            reason=request.args.get("reason"),
+            table=_param("table") or None,
+            reason=_param("reason") or None,
         )
     except ReportRefused as error:
         abort(400, str(error))
@@ -129,12 +139,12 @@ def _serve(kind: ReportKind) -> Response:
     return response
 
 
-@bp.get("/latency")
+@bp.route("/latency", methods=["GET", "POST"])
 def latency() -> Response:
     return _serve("latency")
 
 
-@bp.get("/noncompliance")
+@bp.route("/noncompliance", methods=["GET", "POST"])
 def noncompliance() -> Response:
     return _serve("noncompliance")
 
@@ -153,4 +163,5 @@ def index() -> str:
         last=today.isoformat(),
         formats=FORMATS,
         halves=[previous.half, current.half],
+        full_detail=may_see_full_detail(viewer.role),
     )

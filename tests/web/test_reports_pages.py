@@ -104,11 +104,14 @@ def test_nil_six_monthly_report(app: Flask) -> None:
 def test_full_detail_is_for_admins_and_is_recorded(
     app: Flask, factory: sessionmaker[Session]
 ) -> None:
-    url = "/reports/latency?from=2026-03-01&to=2026-03-31&format=csv&detail=full"
-    assert client_as(app, User("evaluator")).get(url + "&reason=inquiry").status_code == 403
+    url = "/reports/latency"
+    form = {"from": "2026-03-01", "to": "2026-03-31", "format": "csv", "detail": "full"}
+    evaluator = client_as(app, User("evaluator"))
+    assert evaluator.post(url, data=form | {"reason": "inquiry"}).status_code == 403
     admin = client_as(app, User("admin", username="root"))
-    assert admin.get(url).status_code == 400  # no reason given
-    response = admin.get(url + "&reason=board+of+inquiry")
+    assert admin.get(url, query_string=form | {"reason": "inquiry"}).status_code == 405
+    assert admin.post(url, data=form).status_code == 400  # no reason given
+    response = admin.post(url, data=form | {"reason": "board of inquiry"})
     assert response.status_code == 200 and "Mavivi" in response.get_data(as_text=True)
     with factory() as session:
         event = session.scalars(select(Event).where(Event.kind == "report.full_export")).one()

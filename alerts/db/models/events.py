@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alerts.db.models.base import Model
@@ -14,6 +14,8 @@ from alerts.db.types import JSONDocument, UTCDateTime
 
 class Event(Model):
     __tablename__ = "events"
+    # A subject's events (a tasking's, a report's), for timelines and per-incident reads.
+    __table_args__ = (Index("ix_events_subject", "subject_type", "subject_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True)

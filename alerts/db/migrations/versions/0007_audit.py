@@ -82,6 +82,8 @@ def upgrade() -> None:
     )
     for column in ("dataset", "kind", "mission"):
         op.create_index(op.f(f"ix_historical_incidents_{column}"), "historical_incidents", [column])
+    # A subject's events (a tasking's, a report's) for timelines and per-incident reads.
+    op.create_index("ix_events_subject", "events", ["subject_type", "subject_id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute(APPEND_ONLY_FUNCTION)
         for statement in TRIGGERS:
@@ -93,6 +95,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS events_append_only_truncate ON events")
         op.execute("DROP TRIGGER IF EXISTS events_append_only_rows ON events")
         op.execute("DROP FUNCTION IF EXISTS events_append_only()")
+    op.drop_index("ix_events_subject", table_name="events")
     for column in ("mission", "kind", "dataset"):
         op.drop_index(op.f(f"ix_historical_incidents_{column}"), table_name="historical_incidents")
     op.drop_table("historical_incidents")
