@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -17,7 +18,7 @@ from werkzeug.wrappers import Response
 from alerts.db.models import Report
 from alerts.db.session import write_transaction
 from alerts.domain.console.roles import Permission
-from alerts.services import incident_ops, operator, outbox, senders
+from alerts.services import evaluation_records, incident_ops, operator, outbox, senders
 from alerts.services.incident_ops import OperationRefused
 from alerts.web.console.errors import html_error
 from alerts.web.console.security import (
@@ -204,6 +205,46 @@ def close(incident_id: int) -> Response:
         operator.close(db, services, incident_id, actor=actor, outcomes=chosen, note=note)
 
     return _act(incident_id, "close", action, "Closed.")
+
+
+def _utc_time(name: str) -> datetime:
+    """A time typed in UTC (the form says so): `YYYY-MM-DDTHH:MM` from datetime-local."""
+    value = request.form.get(name, "").strip()
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        abort(400, description=f"{name}: give a date and time in UTC, e.g. 2026-03-01T04:30")
+
+
+@bp.post("/<int:incident_id>/attack-ended")
+@login_required
+def attack_ended(incident_id: int) -> Response:
+    """When the attack ended: what the immediate-response rate is judged against."""
+    ctx, actor, ended_at = web_context(), current_user().actor, _utc_time("ended_at")
+    return _act(
+        incident_id,
+        "close",
+        lambda db: evaluation_records.record_attack_end(
+            db, ctx.clock.now(), incident_id, ended_at, actor
+        ),
+        "Attack end recorded.",
+    )
+
+
+@bp.post("/<int:incident_id>/response-action")
+@login_required
+def response_action(incident_id: int) -> Response:
+    """Something done about the incident and when: a political step leaves no tasking."""
+    ctx, actor, done_at = web_context(), current_user().actor, _utc_time("at")
+    action_name = request.form.get("action", "")
+    return _act(
+        incident_id,
+        "close",
+        lambda db: evaluation_records.record_response_action(
+            db, ctx.clock.now(), incident_id, action_name, done_at, actor
+        ),
+        "Response action recorded.",
+    )
 
 
 @bp.post("/<int:incident_id>/senders/<int:sender_id>/reveal")

@@ -157,3 +157,42 @@ def test_a_relay_in_the_future_is_refused(system: LiveSystem) -> None:
     assert refused.status_code == 400
     assert "in the future" in refused.get_data(as_text=True)
     assert events_by(system, "alert.relayed") == []
+
+
+def test_an_officer_records_when_the_attack_ended_and_what_was_done(system: LiveSystem) -> None:
+    system.text("+243990000001", "attaque 0.5447, 29.4639")
+    system.run_workers()
+    (incident,) = incidents(system)
+    client, token = officer(system)
+    page = client.get(f"/console/incidents/{incident.id}").get_data(as_text=True)
+    assert "The attack ended at (UTC)" in page and "Record the action" in page
+    ended = client.post(
+        f"/console/incidents/{incident.id}/attack-ended",
+        data={"csrf_token": token, "ended_at": "2026-03-01T03:50"},
+        follow_redirects=True,
+    )
+    assert "Attack end recorded." in ended.get_data(as_text=True)
+    done = client.post(
+        f"/console/incidents/{incident.id}/response-action",
+        data={"csrf_token": token, "action": "political_engagement", "at": "2026-03-01T03:40"},
+        follow_redirects=True,
+    )
+    assert "Response action recorded." in done.get_data(as_text=True)
+    (end,) = events_by(system, "incident.attack_ended")
+    (action,) = events_by(system, "incident.response_action")
+    assert (end.actor, end.data["ended_at"]) == ("user:amina", "2026-03-01T03:50:00+00:00")
+    assert (action.data["action"], action.data["at"]) == (
+        "political_engagement",
+        "2026-03-01T03:40:00+00:00",
+    )
+    future = client.post(
+        f"/console/incidents/{incident.id}/attack-ended",
+        data={"csrf_token": token, "ended_at": "2030-01-01T00:00"},
+        follow_redirects=True,
+    )
+    assert "cannot have ended in the future" in future.get_data(as_text=True)
+    bad = client.post(
+        f"/console/incidents/{incident.id}/attack-ended",
+        data={"csrf_token": token, "ended_at": "yesterday"},
+    )
+    assert bad.status_code == 400
