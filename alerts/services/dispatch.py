@@ -19,8 +19,11 @@ from alerts.services.messaging import queue_sms
 
 # Incidents that no longer want a unit: over, merged away, or not real.
 DONE_STATUSES = ("responded", "closed", "merged", "false_alarm")
-# Why routing must wait for a person: it does not know where the incident is.
-WHERE_UNKNOWN = ("unlocated", "ambiguous")
+# Why routing must wait for a person: it does not know where the incident is, or the
+# escalation chain ran out and the JOC decides who goes.
+WAITS_FOR_PEOPLE = ("unlocated", "ambiguous", "escalated")
+# Why an incident waited that a tasking settles.
+SETTLED_BY_TASKING = ("no_unit", "escalated")
 
 
 def mission_config(session: Session, ctx: ServiceContext, mission: str | None) -> DispatchConfig:
@@ -119,7 +122,7 @@ def route_if_ready(session: Session, ctx: ServiceContext, incident: Incident) ->
     tasked at once or the incident waits, routed, for a JOC officer to verify it.
     """
     if (
-        incident.triage_reason in WHERE_UNKNOWN
+        incident.triage_reason in WAITS_FOR_PEOPLE
         or incident.status in DONE_STATUSES
         or has_open_tasking(session, incident.id)
     ):
@@ -180,6 +183,8 @@ def task_unit(
     session.add(tasking)
     session.flush()
     incident.status = "tasked"
+    if incident.triage_reason in SETTLED_BY_TASKING:
+        incident.triage_reason = None
     ack_due = now + config.ack_timeout
     deadlines.schedule(session, now, tasking, "ack", ack_due)
     phones = duty_phones(session, unit.id)

@@ -23,6 +23,7 @@ from alerts.services.context import ServiceContext
 from alerts.services.dispatch import (
     DONE_STATUSES,
     duty_phones,
+    has_open_tasking,
     mission_config,
     plan_route,
     record_route,
@@ -83,6 +84,9 @@ def on_trigger(
     ]
     was_exhausted = at.step >= len(config.escalation)
     incident.escalation_step, incident.escalation_uses = step.position.step, step.position.uses
+    if step.exhausted and not has_open_tasking(session, incident.id):
+        # Nobody holds the order and no automatic step is left: the JOC decides who goes.
+        incident.status, incident.triage_reason = "triage", "escalated"
     ledger.record(
         session,
         now,

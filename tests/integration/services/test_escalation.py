@@ -206,3 +206,26 @@ def test_when_silence_exhausts_the_chain_the_last_unit_is_released_for_the_joc(
         assert session.scalars(select(Deadline).where(Deadline.status == "pending")).all() == []
     assert held == []  # nobody stays tied to an order that is the JOC's now
     assert [r.trigger for r in records(system)] == ["no_ack", "no_ack", "no_ack"]
+
+
+def test_an_exhausted_chain_waits_for_the_joc_and_a_new_report_tasks_nobody(
+    system: LiveSystem,
+) -> None:
+    incident = attack_at_mavivi(system)
+    for phone in (QRF_BENI_PRIMARY, QRF_BUTEMBO, QRF_GOMA):
+        reply(system, phone, f"NO {incident.ref}")
+    with system.factory() as session:
+        waiting = session.get(Incident, incident.id)
+        assert waiting is not None
+        assert (waiting.status, waiting.triage_reason) == ("triage", "escalated")
+    system.text("+243990002222", "Attaque a 0.5447, 29.4639 encore")
+    system.run_workers()
+    assert len(taskings(system)) == 3  # no fourth unit behind the JOC's back
+    with write_transaction(system.factory) as session:
+        services = WorkerSetup(system.settings, clock=system.clock).services()
+        patrol = session.scalars(select(Unit.id).where(Unit.callsign == "PATROL-BENI")).one()
+        operator.task_unit(session, services, incident.id, patrol, actor="user:joc-1",
+                           reason="the patrol is nearest")  # fmt: skip
+    with system.factory() as session:
+        tasked = session.get(Incident, incident.id)
+        assert tasked is not None and (tasked.status, tasked.triage_reason) == ("tasked", None)
