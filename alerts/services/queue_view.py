@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -126,3 +126,25 @@ def queue_rows(session: Session, scope: Scope, now: datetime) -> list[QueueRow]:
         for i in incidents
     ]
     return ordered(facts, now)
+
+
+# How long a warning that orders wait in the SMS queue stays on the console.
+SMS_ALARM_SHOWN_FOR = timedelta(minutes=15)
+
+
+def sms_queue_alarm(session: Session, now: datetime) -> dict[str, object] | None:
+    """The latest warning that an order would wait for its SMS slot longer than a unit
+    has to acknowledge it, if one was raised lately: everyone in the JOC must see it."""
+    event = session.scalars(
+        select(Event)
+        .where(Event.kind == "sms.queue_alarm", Event.occurred_at >= now - SMS_ALARM_SHOWN_FOR)
+        .order_by(Event.seq.desc())
+        .limit(1)
+    ).first()
+    if event is None:
+        return None
+    return {
+        "at": event.occurred_at,
+        "wait_s": event.data.get("wait_s"),
+        "ack_timeout_s": event.data.get("ack_timeout_s"),
+    }

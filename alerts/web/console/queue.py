@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from alerts.domain.console.queue import FLAG_LABELS
 from alerts.domain.console.roles import may
-from alerts.services.queue_view import queue_rows
+from alerts.services.queue_view import queue_rows, sms_queue_alarm
 from alerts.web.console.errors import html_error
 from alerts.web.console.security import current_user, login_required, login_required_passive
 from alerts.web.context import web_context
@@ -21,7 +21,8 @@ def _rows_context() -> dict[str, object]:
     now = ctx.clock.now()
     with ctx.factory() as db:
         rows = queue_rows(db, current_user().scope, now)
-    return {"rows": rows, "now": now, "flag_labels": FLAG_LABELS}
+        sms_alarm = sms_queue_alarm(db, now)
+    return {"rows": rows, "now": now, "flag_labels": FLAG_LABELS, "sms_alarm": sms_alarm}
 
 
 @bp.get("/")

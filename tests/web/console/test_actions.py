@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from alerts.db.models import Event, Incident, Report
+from alerts.db.session import write_transaction
+from alerts.services import ledger
+from alerts.services.ledger import Subject
 from tests.live import LiveSystem
 from tests.web.console.helpers import add_user, csrf_from, logged_in_client
 
@@ -196,3 +201,19 @@ def test_an_officer_records_when_the_attack_ended_and_what_was_done(system: Live
         data={"csrf_token": token, "ended_at": "yesterday"},
     )
     assert bad.status_code == 400
+
+
+def test_a_saturated_sms_queue_is_shown_above_the_queue(system: LiveSystem) -> None:
+    with write_transaction(system.factory) as session:
+        ledger.record(
+            session,
+            system.clock.now(),
+            "sms.queue_alarm",
+            Subject("sms", None),
+            {"purpose": "tasking", "wait_s": 420, "ack_timeout_s": 300},
+        )
+    client, _ = officer(system)
+    rows = client.get("/console/queue/rows").get_data(as_text=True)
+    assert "SMS queue saturated" in rows and 'role="alert"' in rows
+    system.clock.advance(timedelta(minutes=16))  # type: ignore[attr-defined]
+    assert "SMS queue saturated" not in client.get("/console/queue/rows").get_data(as_text=True)
