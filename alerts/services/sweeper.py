@@ -8,6 +8,7 @@ on it, so several schedulers may run at once and a killed one loses nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -45,13 +46,28 @@ def tick(ctx: ServiceContext, limit: int = 100) -> TickResult:
         )
         failed = messaging.unhandled_failures(session, limit)
         stalled = messaging.stalled(session, now, limit)
-    fired = sum(fire(ctx, deadline_id) for deadline_id in due)
-    handled = sum(handle_failure(ctx, outbound_id) for outbound_id in failed)
-    for outbound_id in stalled:
-        with write_transaction(ctx.factory, ledger=False) as session:
-            messaging.requeue(session, ctx.clock.now(), outbound_id)
-        log.warning("SMS %s was not sent in its time; queued again", outbound_id)
-    return TickResult(fired, handled, len(stalled))
+    fired = sum(_each(fire, ctx, deadline_id, "deadline") for deadline_id in due)
+    handled = sum(_each(handle_failure, ctx, outbound_id, "failed SMS") for outbound_id in failed)
+    requeued = sum(_each(_requeue, ctx, outbound_id, "stalled SMS") for outbound_id in stalled)
+    return TickResult(fired, handled, requeued)
+
+
+def _each(act: Callable[[ServiceContext, int], bool], ctx: ServiceContext, item: int,
+          what: str) -> bool:  # fmt: skip
+    """One item in its own transaction; its failure (a bug, a bad row) is logged and the
+    tick goes on, so one item can never hold up every deadline behind it."""
+    try:
+        return act(ctx, item)
+    except Exception:
+        log.exception("scheduler: %s %s could not be handled; retrying next tick", what, item)
+        return False
+
+
+def _requeue(ctx: ServiceContext, outbound_id: int) -> bool:
+    with write_transaction(ctx.factory, ledger=False) as session:
+        messaging.requeue(session, ctx.clock.now(), outbound_id)
+    log.warning("SMS %s was not sent in its time; queued again", outbound_id)
+    return True
 
 
 def fire(ctx: ServiceContext, deadline_id: int) -> bool:

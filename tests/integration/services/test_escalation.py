@@ -9,9 +9,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from alerts.db.models import Contact, Deadline, Event, InboundMessage, Incident, Mission, Unit
+from alerts.db.models import (
+    Contact,
+    Deadline,
+    Event,
+    InboundMessage,
+    Incident,
+    Mission,
+    Tasking,
+    Unit,
+)
 from alerts.db.session import write_transaction
-from alerts.services import operator, pipeline, sweeper
+from alerts.services import escalation, operator, pipeline, sweeper
 from tests.integration.services.dispatch_helpers import (
     BENI_COMMANDER,
     QRF_BUTEMBO,
@@ -229,3 +238,25 @@ def test_an_exhausted_chain_waits_for_the_joc_and_a_new_report_tasks_nobody(
     with system.factory() as session:
         tasked = session.get(Incident, incident.id)
         assert tasked is not None and (tasked.status, tasked.triage_reason) == ("tasked", None)
+
+
+def test_one_deadline_that_cannot_be_handled_holds_up_no_other(
+    system: LiveSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = attack_at_mavivi(system)
+    system.text("+243990003333", "Attaque a 1.5594, 30.2519 des morts")  # Bunia: far away
+    system.run_workers()
+    real = escalation.on_trigger
+
+    def broken_for_the_first(session: object, ctx: object, tasking: Tasking, *a: object,
+                             **k: object) -> None:  # fmt: skip
+        if tasking.incident_id == first.id:
+            raise RuntimeError("a bug")
+        real(session, ctx, tasking, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(escalation, "on_trigger", broken_for_the_first)
+    system.pass_time(ACK_TIMEOUT_S + 1)
+    assert [r.trigger for r in records(system)] == ["no_ack"]  # the other incident's
+    with system.factory() as session:
+        pending = session.scalars(select(Deadline).where(Deadline.status == "pending")).all()
+    assert [d.incident_id for d in pending if d.kind == "ack"].count(first.id) == 1
