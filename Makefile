@@ -17,9 +17,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP)  ## Every benchmark; each rewrites its section of docs/benchmarks.md.
 	$(BIN)/python -m bench.intake
+	$(BIN)/python -m bench.geolocation_accuracy
+	$(BIN)/python -m bench.geolocate_speed
+	$(BIN)/python -m bench.correlate
 	$(BIN)/python -m bench.escalation
+	$(BIN)/python -m bench.report
 
 $(STAMP): pyproject.toml
 	@command -v redis-server >/dev/null || echo "note: redis-server is not installed; make run needs a Redis at ALERTS_REDIS_URL, and the tests need redis-server"
