@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 from alerts.db.models import Event, Report
 from alerts.db.session import lock_ledger
 from alerts.db.types import json_safe
-from alerts.domain.ledger import GENESIS_HASH, ChainBreak, ChainedEvent, event_hash, verify_chain
+from alerts.domain.ledger import GENESIS_HASH, event_hash
 from alerts.services import live
 
 SYSTEM = "system"
@@ -83,36 +82,6 @@ def record(
     # Published to open consoles once the transaction commits (see services/live.py).
     live.remember(session, seq, kind, incident_id)
     return event
-
-
-def _chained(session: Session, batch: int = 5000) -> Iterator[ChainedEvent]:
-    last_seq = 0
-    while True:
-        rows = session.scalars(
-            select(Event).where(Event.seq > last_seq).order_by(Event.seq).limit(batch)
-        ).all()
-        if not rows:
-            return
-        for row in rows:
-            yield ChainedEvent(
-                seq=row.seq,
-                occurred_at=row.occurred_at,
-                actor=row.actor,
-                kind=row.kind,
-                subject_type=row.subject_type,
-                subject_id=row.subject_id,
-                incident_id=row.incident_id,
-                data=row.data,
-                prev_hash=row.prev_hash,
-                hash=row.hash,
-            )
-        last_seq = rows[-1].seq
-        session.expunge_all()
-
-
-def verify(session: Session) -> tuple[int, ChainBreak | None]:
-    """Check the whole chain, streaming it in batches so memory stays flat."""
-    return verify_chain(_chained(session))
 
 
 def incident_timeline(session: Session, incident_id: int) -> list[Event]:

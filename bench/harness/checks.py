@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select, text
 
 from alerts.db.models import InboundMessage, Outbox
 from alerts.db.session import session_factory
-from alerts.services import ledger
+from alerts.services.audit import verify_ledger
 from workers.queue import QUEUE_NAME
 
 
@@ -105,7 +105,8 @@ def check(engine: Engine, redis_url: str, timed_sids: list[str], expected_total:
         unrelayed = session.scalar(
             select(func.count()).select_from(Outbox).where(Outbox.relayed_at.is_(None))
         )
-        events, chain_break = ledger.verify(session)
+        audit = verify_ledger(session).audit
+        events, chain_break = audit.checked, audit.finding
     with Redis.from_url(redis_url) as redis:
         jobs = int(redis.llen(f"rq:queue:{QUEUE_NAME}"))
     return Checks(

@@ -1,8 +1,8 @@
 """Naming what was done to a broken hash chain, and checking it against anchors.
 
-`alerts.domain.ledger.verify_chain` says *where* the chain stops holding. An
-evaluator needs to know *what* happened there: an event edited, deleted,
-inserted or moved. Each kind leaves its own trace:
+An evaluator needs to know where the chain stops holding and *what* happened
+there: an event edited, deleted, inserted or moved. Each kind leaves its own
+trace:
 
 - edited in place: the event no longer matches its own hash;
 - deleted: a gap in the sequence, or (if the rest was renumbered to hide the
