@@ -73,7 +73,7 @@ class TwilioSmsSender:
             ) from None
         return str(message.sid)
 
-    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+    def find_sent(self, to: str, body: str, since: datetime) -> list[str]:
         """Asks Twilio for our recent messages to `to`, newest first, and matches the body."""
         try:
             recent = self._client.messages.list(to=to, from_=self._from, limit=50)
@@ -88,8 +88,9 @@ class TwilioSmsSender:
             raise SmsSendError(
                 f"Twilio unreachable: {type(error).__name__}", retryable=True, ambiguous=True
             ) from None
-        for message in recent:
-            created = message.date_created
-            if message.body == body and (created is None or created >= since):
-                return str(message.sid)
-        return None
+        return [
+            str(message.sid)
+            for message in recent
+            if message.body == body
+            and (message.date_created is None or message.date_created >= since)
+        ]

@@ -24,7 +24,7 @@ class NoSms:
     def send(self, to: str, body: str, status_callback: str | None) -> str:
         raise AssertionError("a replay that is not --live never sends SMS")
 
-    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+    def find_sent(self, to: str, body: str, since: datetime) -> list[str]:
         raise AssertionError("a replay that is not --live never sends SMS")
 
 

@@ -7,7 +7,7 @@ nothing, and every error names the entry and the field.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -20,6 +20,7 @@ from pydantic import (
 
 from alerts.domain.dispatch.config import DispatchConfig, DispatchConfigError
 from alerts.domain.phones import InvalidPhoneNumber, require_e164
+from alerts.domain.routing import aor_geometry
 
 
 class NetworkFileError(ValueError):
@@ -32,6 +33,10 @@ class NetworkFileError(ValueError):
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# A language code such as fr, en, sw, ln; others fall back to the default language.
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
 
 
 def _phones(values: list[str]) -> list[str]:
@@ -66,6 +71,16 @@ class BaseEntry(_Entry):
             return None
         if value.get("type") != "Polygon" or not isinstance(value.get("coordinates"), list):
             raise ValueError('must be a GeoJSON Polygon: {"type": "Polygon", "coordinates": [...]}')
+        # Routing reads it for every alert: a shape that cannot be drawn must stop here.
+        try:
+            shape = aor_geometry(value)
+        except (ValueError, TypeError, IndexError, AttributeError):
+            shape = None
+        if shape is None or shape.is_empty or not shape.is_valid:
+            raise ValueError(
+                "is not a valid polygon: give rings of [lon, lat] points, at least three "
+                "distinct ones, the last repeating the first, the boundary never crossing itself"
+            )
         return value
 
     @model_validator(mode="after")
@@ -84,7 +99,7 @@ class UnitEntry(_Entry):
     status: Literal["ready", "tasked", "deployed", "unavailable"] = "ready"
     travel_mode: Literal["road", "foot", "air"] | None = None
     country: str | None = Field(default=None, max_length=64)
-    language: str | None = None
+    language: Language | None = None
 
     _check_phones = field_validator("phones")(_phones)
 
@@ -104,7 +119,7 @@ class ContactEntry(_Entry):
     phones: list[str] = Field(min_length=1)
     base: str | None = None
     sector: str | None = Field(default=None, max_length=100)
-    language: str | None = None
+    language: Language | None = None
 
     _check_phones = field_validator("phones")(_phones)
 
@@ -128,7 +143,7 @@ class SenderEntry(_Entry):
     role: Literal["focal_point", "cla", "unit"]
     place: str | None = None
     base: str | None = None
-    language: str | None = None
+    language: Language | None = None
     unit: str | None = None
 
     @field_validator("phone")

@@ -69,16 +69,19 @@ def to_gsm7(text: str) -> str:
 
 
 def fit(template: str, *, shrinkable: str, max_segments: int, **fields: str) -> str:
-    """`template` filled in, shortening the `shrinkable` field until it fits.
+    """`template` filled in, in GSM-7, shortening the `shrinkable` field until it fits.
 
-    The other fields (a reference, a verb to reply with) must survive whole:
-    an order a unit cannot acknowledge is worse than a shorter place name.
+    The other fields (a reference, a verb to reply with) should survive whole:
+    an order a unit cannot acknowledge is worse than a shorter place name. If
+    even they cannot fit (a callsign as long as a sentence), the end is cut:
+    an SMS that goes is better than an error that stops an escalation.
     """
+    fields = {name: to_gsm7(value) for name, value in fields.items()}
     value = fields[shrinkable]
     body = template.format(**{**fields, shrinkable: value})
     while count_segments(body) > max_segments and value:
         value = value[:-1]
         body = template.format(**{**fields, shrinkable: value.rstrip() + "~"})
-    if count_segments(body) > max_segments:
-        raise ValueError(f"the fixed part of this text needs more than {max_segments} segments")
+    while count_segments(body) > max_segments:
+        body = body[:-2] + "~"
     return body

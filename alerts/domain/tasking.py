@@ -63,3 +63,32 @@ def apply_command(status: str, verb: CommandVerb) -> Transition:
     if _ORDER[target] <= _ORDER[status]:
         return Transition(False, status, f"tasking is already {status}")
     return Transition(True, target, target)
+
+
+# What an incident's open taskings say about it, most advanced first.
+_INCIDENT_BY_TASKING = (
+    ("arrived", "on_scene"),
+    ("departed", "responding"),
+    ("acknowledged", "acknowledged"),
+    ("pending", "tasked"),
+)
+# States an incident keeps whatever its taskings do: it is over, or part of another.
+FINAL_INCIDENT_STATUSES: frozenset[str] = frozenset({"closed", "merged", "false_alarm"})
+
+
+def incident_status(current: str, taskings: list[str]) -> str:
+    """The incident's status from all its taskings, not from the last reply alone.
+
+    One unit's NO does not undo another's departure; a late ACK does not
+    reopen a response a unit reported DONE; a closed or merged incident stays so.
+    """
+    if current in FINAL_INCIDENT_STATUSES:
+        return current
+    for tasking, status in _INCIDENT_BY_TASKING:
+        if tasking in taskings:
+            return status
+    if "done" in taskings:
+        return "responded"
+    if "declined" in taskings:
+        return "declined"
+    return current

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.db.models import CallbackTask, InboundMessage, Sender
+from alerts.domain import texts
 from alerts.domain.commands import parse_command
 from alerts.domain.dispatch import texts as dispatch_texts
 from alerts.domain.geo import Point
@@ -114,17 +115,26 @@ def handle_command(
     now = ctx.clock.now()
     caller = session.get(Sender, task.caller_id)
     assert caller is not None
+    refusal = None
     if task.cla_id is not None and task.cla_id != cla.id:
-        # Need-to-know: only the CLA the task went to may have the number.
+        refusal = "task assigned to another CLA"
+    elif command.verb == "NUM" and task.cla_id is None:
+        refusal = "task assigned to no CLA: the JOC calls back"
+    elif command.verb == "NUM" and task.status == "done":
+        refusal = "call-back already done"
+    if refusal is not None:
+        # Need-to-know: only the CLA the task went to, while it is open, may have the number.
         ledger.record(
             session,
             now,
             "callback.refused",
             Subject("callback", task.id),
-            {"by": cla.pseudonym, "verb": command.verb, "reason": "task assigned to another CLA"},
+            {"by": cla.pseudonym, "verb": command.verb, "reason": refusal},
             actor=f"cla:{cla.pseudonym}",
             incident_id=task.incident_id,
         )
+        answer = texts.command_refused(cla.language or "fr", task.ref, command.verb, refusal)
+        queue_sms(session, ctx, cla, answer, purpose="reply", incident_id=task.incident_id)
         return
     if command.verb == "NUM":
         ledger.record(

@@ -17,7 +17,12 @@ from sqlalchemy.orm import Session
 from alerts.db.models import Deadline, Tasking
 from alerts.domain.dispatch.escalation import Trigger
 
-TRIGGER_OF: dict[str, Trigger] = {"ack": "no_ack", "depart": "no_departure", "arrive": "no_arrival"}
+TRIGGER_OF: dict[str, Trigger] = {
+    "ack": "no_ack",
+    "depart": "no_departure",
+    "arrive": "no_arrival",
+    "deliver": "undelivered",  # the unit has no duty phone: due at once
+}
 
 
 def schedule(

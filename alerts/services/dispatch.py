@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import mgrs
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -11,11 +14,13 @@ from alerts.domain import texts
 from alerts.domain.dispatch.config import DispatchConfig
 from alerts.domain.geo import Point
 from alerts.domain.routing import BaseSite, RouteDecision, UnitState, aor_geometry, route
-from alerts.domain.tasking import OPEN_STATUSES
+from alerts.domain.tasking import OPEN_STATUSES, incident_status
 from alerts.services import deadlines, ledger, units
 from alerts.services.context import ServiceContext
 from alerts.services.ledger import SYSTEM, Subject
 from alerts.services.messaging import queue_sms
+
+log = logging.getLogger(__name__)
 
 # Incidents that no longer want a unit: over, merged away, or not real.
 DONE_STATUSES = ("responded", "closed", "merged", "false_alarm")
@@ -38,9 +43,7 @@ def mission_config(session: Session, ctx: ServiceContext, mission: str | None) -
 
 def network_sites(session: Session) -> tuple[list[BaseSite], list[UnitState]]:
     bases = [
-        BaseSite(
-            b.id, b.name, Point(b.lat, b.lon), b.opened, b.closed, aor_geometry(b.aor), b.sector
-        )
+        BaseSite(b.id, b.name, Point(b.lat, b.lon), b.opened, b.closed, _aor(b), b.sector)
         for b in session.scalars(select(OperatingBase).order_by(OperatingBase.id))
     ]
     units_now = [
@@ -50,6 +53,16 @@ def network_sites(session: Session) -> tuple[list[BaseSite], list[UnitState]]:
         for u in session.scalars(select(Unit).order_by(Unit.id))
     ]
     return bases, units_now
+
+
+def _aor(base: OperatingBase) -> BaseGeometry | None:
+    """The base's AOR; one stored before it was checked, and broken, counts as none."""
+    try:
+        return aor_geometry(base.aor)
+    except (ValueError, TypeError, IndexError, AttributeError):
+        log.error("base %s has an AOR that is not a polygon: routing by distance; reload "
+                  "the network file to see what is wrong with it", base.key)  # fmt: skip
+        return None
 
 
 def already_tasked(session: Session, incident_id: int) -> frozenset[int]:
@@ -121,6 +134,10 @@ def route_if_ready(session: Session, ctx: ServiceContext, incident: Incident) ->
     The mission's tasking policy decides whether the nearest ready QRF is
     tasked at once or the incident waits, routed, for a JOC officer to verify it.
     """
+    # The caller may have read the incident before taking the ledger lock: decide on
+    # what is committed now (a deadline may just have exhausted its chain).
+    session.flush()
+    session.refresh(incident)
     if (
         incident.triage_reason in WAITS_FOR_PEOPLE
         or incident.status in DONE_STATUSES
@@ -182,12 +199,20 @@ def task_unit(
     )
     session.add(tasking)
     session.flush()
-    incident.status = "tasked"
+    incident.status = incident_status(
+        incident.status,
+        list(session.scalars(select(Tasking.status).where(Tasking.incident_id == incident.id))),
+    )
     if incident.triage_reason in SETTLED_BY_TASKING:
         incident.triage_reason = None
-    ack_due = now + config.ack_timeout
-    deadlines.schedule(session, now, tasking, "ack", ack_due)
     phones = duty_phones(session, unit.id)
+    ack_due = now + config.ack_timeout
+    # No phone to send the order to: undeliverable now, so the scheduler escalates at
+    # its next tick rather than after the ACK timeout.
+    if phones:
+        deadlines.schedule(session, now, tasking, "ack", ack_due)
+    else:
+        deadlines.schedule(session, now, tasking, "deliver", now)
     ledger.record(
         session,
         now,
@@ -201,7 +226,7 @@ def task_unit(
             "eta_s": None
             if candidate is None or candidate.eta_s is None
             else round(candidate.eta_s),
-            "ack_due_at": ack_due,
+            "ack_due_at": ack_due if phones else None,
             "routing_choice": decision.unit_id,
             "override_reason": override_reason,
         },

@@ -56,6 +56,21 @@ def on_trigger(
     if incident.status in DONE_STATUSES:
         return
     now = ctx.clock.now()
+    responding = _other_unit_responding(session, tasking)
+    if responding is not None:
+        # Someone else has the order in hand: the failure is on record, nothing to escalate.
+        if trigger in LAPSES_ON:
+            _lapse(session, ctx, tasking, unit, trigger)
+        ledger.record(
+            session,
+            now,
+            "escalation.not_needed",
+            Subject("incident", incident.id),
+            {"trigger": trigger, "tasking_id": tasking.id, "unit": unit.callsign,
+             "responding": responding},
+            incident_id=incident.id,
+        )  # fmt: skip
+        return
     config = mission_config(session, ctx, incident.mission)
     untried = tasking.phone_rank + 1 < len(duty_phones(session, unit.id))
     route = plan_route(session, ctx, incident)
@@ -113,6 +128,20 @@ def on_trigger(
             {"trigger": trigger, "advice": "no automatic step is left: the JOC must act"},
             incident_id=incident.id,
         )
+
+
+def _other_unit_responding(session: Session, tasking: Tasking) -> str | None:
+    """The callsign of another unit that acknowledged this incident's order, if any."""
+    return session.scalar(
+        select(Unit.callsign)
+        .join(Tasking, Tasking.unit_id == Unit.id)
+        .where(
+            Tasking.incident_id == tasking.incident_id,
+            Tasking.id != tasking.id,
+            Tasking.status.in_(("acknowledged", "departed", "arrived")),
+        )
+        .limit(1)
+    )
 
 
 def record_noncompliance(

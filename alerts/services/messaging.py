@@ -35,6 +35,9 @@ SEND_SMS = "send_sms"
 # Longer than one provider call with its timeout; a send still "sending" after
 # this is taken for dead and tried again, after asking the provider.
 SEND_LEASE = timedelta(seconds=30)
+# Attempts after which the scheduler stops queueing an SMS again and fails it: RQ's own
+# retries (five) and a few of the scheduler's have all gone by.
+MAX_ATTEMPTS = 10
 # An SMS not sent this long after it could have been (its job lost with Redis, its
 # retries given up) is queued again by the scheduler, until it is sent or fails for good.
 RETRY_GRACE = timedelta(minutes=2)
@@ -175,10 +178,11 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
             revealed = session.get(Sender, message.reveals_sender_id)
             assert revealed is not None
             body = body.replace(NUMBER_PLACEHOLDER, ctx.vault.decrypt(revealed.number_encrypted))
-        since = message.created_at - timedelta(minutes=1)
+        # A little before it was queued: the provider's clock and ours may differ.
+        since = message.created_at - timedelta(seconds=5)
 
     try:
-        sid = ctx.sms.find_sent(number, body, since) if check_first else None
+        sid = _already_sent(ctx, number, body, since) if check_first else None
         if sid is None:
             sid = ctx.sms.send(number, body, ctx.status_callback_url)
     except SmsSendError as error:
@@ -195,6 +199,21 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
             message.send_lease_until = ctx.clock.now() + RETRY_GRACE
         raise
     return _record_sent(ctx, outbound_id, sid)
+
+
+def _already_sent(ctx: ServiceContext, number: str, body: str, since: datetime) -> str | None:
+    """The provider's sid of this very SMS, if an attempt got through: the newest match
+    that is not already another of our messages (the same words may go twice)."""
+    found = ctx.sms.find_sent(number, body, since)
+    if not found:
+        return None
+    with ctx.factory() as session:
+        known = set(
+            session.scalars(
+                select(OutboundMessage.provider_sid).where(OutboundMessage.provider_sid.in_(found))
+            )
+        )
+    return next((sid for sid in found if sid not in known), None)
 
 
 def _record_failure(ctx: ServiceContext, outbound_id: int, error: SmsSendError) -> None:
@@ -335,6 +354,11 @@ def requeue(session: Session, now: datetime, outbound_id: int) -> None:
     job asks the provider first. The next requeue waits for another lease."""
     message = session.get(OutboundMessage, outbound_id, with_for_update=True)
     if message is None or message.provider_sid is not None:
+        return
+    if message.attempts >= MAX_ATTEMPTS:
+        # Something is wrong with this SMS itself: fail it, so a person hears of it.
+        message.status, message.error_code, message.send_lease_until = "failed", "gave_up", None
+        _record_status(session, now, message, "failed", "gave_up")
         return
     if message.status == "sending":
         message.status = "unsure"

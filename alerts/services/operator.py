@@ -11,27 +11,19 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.db.models import Incident, IncidentCell, Tasking, Unit
+from alerts.db.models import Incident, IncidentCell, Unit
 from alerts.domain.correlation.cells import cell_of
-from alerts.domain.dispatch.texts import stand_down_message
 from alerts.domain.geo import Point
 from alerts.domain.outcomes import checked_outcomes
 from alerts.domain.routing import RouteDecision
-from alerts.domain.tasking import OPEN_STATUSES
 from alerts.services import deadlines, ledger, units
 from alerts.services.context import ServiceContext
-from alerts.services.dispatch import (
-    DONE_STATUSES,
-    duty_phones,
-    plan_route,
-    record_route,
-    route_if_ready,
-)
+from alerts.services.dispatch import DONE_STATUSES, plan_route, record_route, route_if_ready
 from alerts.services.dispatch import task_unit as dispatch_task_unit
 from alerts.services.incident_ops import OperationRefused
 from alerts.services.incidents import close_incident
 from alerts.services.ledger import Subject
-from alerts.services.messaging import queue_sms
+from alerts.services.stand_down import open_taskings, stand_down
 
 __all__ = [
     "OperationRefused",
@@ -47,13 +39,14 @@ __all__ = [
 MAX_RADIUS_M = 50_000.0
 
 
-def _live(session: Session, incident_id: int) -> Incident:
+def _live(session: Session, incident_id: int, also: tuple[str, ...] = ()) -> Incident:
+    """The incident, if it can still be acted on (statuses in `also` too)."""
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise OperationRefused(f"no incident {incident_id}")
     if incident.merged_into_id is not None:
         raise OperationRefused(f"incident {incident.ref} was merged into another incident")
-    if incident.status in DONE_STATUSES:
+    if incident.status in DONE_STATUSES and incident.status not in also:
         raise OperationRefused(f"incident {incident.ref} is {incident.status.replace('_', ' ')}")
     return incident
 
@@ -92,7 +85,8 @@ def mark_false_alarm(
     why = _reason(reason, "call it a false alarm")
     incident = _live(session, incident_id)
     now = ctx.clock.now()
-    stood_down = _stand_down(session, ctx, incident, "false alarm", actor)
+    deadlines.cancel_incident(session, now, incident.id)
+    stood_down = stand_down(session, ctx, incident, "false alarm", actor=actor)
     incident.status, incident.closed_at = "false_alarm", now
     ledger.record(
         session,
@@ -184,7 +178,7 @@ def task_unit(
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise OperationRefused(f"no unit {unit_id}")
-    open_now = _open_taskings(session, incident.id)
+    open_now = open_taskings(session, incident.id)
     if any(t.unit_id == unit_id for t in open_now):
         raise OperationRefused(f"{unit.callsign} is already tasked for {incident.ref}")
     if open_now and not replace_open:
@@ -201,7 +195,7 @@ def task_unit(
     if unit.status != "ready" and why is None:
         why = _reason(reason, f"task {unit.callsign}, which is {unit.status}")
     if replace_open:
-        _stand_down(session, ctx, incident, f"re-tasked to {unit.callsign}", actor)
+        stand_down(session, ctx, incident, f"re-tasked to {unit.callsign}", actor=actor)
     record_route(session, ctx, incident, decision)
     tasking = dispatch_task_unit(
         session, ctx, incident, unit_id, decision=decision, actor=actor, override_reason=why
@@ -232,13 +226,15 @@ def close(
     note: str | None = None,
 ) -> None:
     """Close with what was done (response actions, combinable); units still out stand down."""
-    incident = _live(session, incident_id)
+    # A response a unit reported DONE still waits to be closed with its outcomes.
+    incident = _live(session, incident_id, also=("responded",))
     try:
         chosen = checked_outcomes(outcomes)
     except ValueError as error:
         raise OperationRefused(str(error)) from None
     now = ctx.clock.now()
-    _stand_down(session, ctx, incident, "incident closed", actor, finished=True)
+    deadlines.cancel_incident(session, now, incident.id)
+    stand_down(session, ctx, incident, "incident closed", actor=actor, finished=True)
     close_incident(session, incident, actor=actor, outcome=chosen, now=now)
     if note and note.strip():
         ledger.record(
@@ -250,53 +246,3 @@ def close(
             actor=actor,
             incident_id=incident.id,
         )
-
-
-def _open_taskings(session: Session, incident_id: int) -> list[Tasking]:
-    return list(
-        session.scalars(
-            select(Tasking)
-            .where(Tasking.incident_id == incident_id, Tasking.status.in_(OPEN_STATUSES))
-            .order_by(Tasking.id)
-        )
-    )
-
-
-def _stand_down(
-    session: Session,
-    ctx: ServiceContext,
-    incident: Incident,
-    why: str,
-    actor: str,
-    *,
-    finished: bool = False,
-) -> list[str]:
-    """End the incident's open taskings: cancelled, or done for units already out
-    when the incident is closed; their deadlines settled, units released and told."""
-    now = ctx.clock.now()
-    deadlines.cancel_incident(session, now, incident.id)
-    stood_down = []
-    for tasking in _open_taskings(session, incident.id):
-        unit = session.get(Unit, tasking.unit_id)
-        assert unit is not None
-        out = tasking.status in ("departed", "arrived")
-        tasking.status = "done" if finished and out else "cancelled"
-        tasking.updated_at = now
-        ledger.record(
-            session,
-            now,
-            "tasking.cancelled" if tasking.status == "cancelled" else "tasking.completed",
-            Subject("tasking", tasking.id),
-            {"unit": unit.callsign, "reason": why},
-            actor=actor,
-            incident_id=incident.id,
-        )
-        units.release(session, now, unit, tasking.id, cause=why, incident_id=incident.id)
-        phones = duty_phones(session, unit.id)
-        if phones:
-            phone = phones[min(tasking.phone_rank, len(phones) - 1)]
-            body = stand_down_message(unit.language or phone.language, incident.ref, why)
-            queue_sms(session, ctx, phone, body, purpose="stand_down", tasking_id=tasking.id,
-                      incident_id=incident.id)  # fmt: skip
-        stood_down.append(unit.callsign)
-    return stood_down

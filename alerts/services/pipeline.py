@@ -41,7 +41,9 @@ class Outcome:
 def process_message(ctx: ServiceContext, message_id: int) -> Outcome:
     assessment = _assess(ctx, message_id)
     with write_transaction(ctx.factory, ledger=False) as session:
-        message = session.get(InboundMessage, message_id)
+        # Locked (on PostgreSQL): a second job for this message waits here, then sees
+        # it handled, instead of replying twice. Only this job locks this row.
+        message = session.get(InboundMessage, message_id, with_for_update=True)
         if message is None:
             raise LookupError(f"no inbound message {message_id}")
         if message.handled_as is not None:

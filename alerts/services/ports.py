@@ -32,9 +32,9 @@ class SmsSender(Protocol):
         """Send one SMS and return the provider's message sid."""
         ...
 
-    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
-        """The sid of a message with this body sent to `to` since `since`, if the
-        provider holds one: did an attempt that seemed to fail go through?"""
+    def find_sent(self, to: str, body: str, since: datetime) -> list[str]:
+        """The sids of messages with this body sent to `to` since `since`, newest
+        first: did an attempt that seemed to fail go through?"""
         ...
 
 

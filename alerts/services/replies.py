@@ -8,24 +8,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.db.models import InboundMessage, Incident, Sender, Tasking, Unit
+from alerts.db.models import Event, InboundMessage, Incident, Sender, Tasking, Unit
 from alerts.domain import texts
 from alerts.domain.commands import UnitCommand, parse_command
 from alerts.domain.dispatch import texts as dispatch_texts
-from alerts.domain.tasking import EVENT_KIND, apply_command
+from alerts.domain.tasking import EVENT_KIND, apply_command, incident_status
 from alerts.services import deadlines, escalation, ledger, units
 from alerts.services.context import ServiceContext
 from alerts.services.dispatch import mission_config
 from alerts.services.ledger import Subject
 from alerts.services.messaging import queue_sms
+from alerts.services.stand_down import stand_down
 
-INCIDENT_STATUS_AFTER = {
-    "ACK": "acknowledged",
-    "NO": "declined",
-    "DEP": "responding",
-    "ARR": "on_scene",
-    "DONE": "responded",
-}
 # Deadlines a reply settles; the ones it starts are set in `_next_deadline`.
 SETTLES = {
     "ACK": ("ack",),
@@ -95,7 +89,6 @@ def _apply(
     unit = session.get(Unit, tasking.unit_id)
     incident = session.get(Incident, tasking.incident_id)
     assert unit is not None and incident is not None
-    incident.status = INCIDENT_STATUS_AFTER[command.verb]
     # A reply after its deadline that beat the scheduler to it is still late: say so.
     overdue = [
         {"deadline": d.kind, "late_s": round((now - d.due_at).total_seconds())}
@@ -129,6 +122,15 @@ def _apply(
         units.set_status(session, now, unit, status_now, cause=cause, incident_id=incident.id)
     if command.verb in ("ACK", "DEP", "ARR"):
         escalation.stop(session, ctx, incident, by=unit.callsign)
+        # Backups tasked while this unit was silent or slow, and still silent: moot now.
+        stand_down(session, ctx, incident, f"{unit.callsign} is responding",
+                   statuses=("pending",), keep=tasking.id)  # fmt: skip
+    elif command.verb == "DONE":
+        stand_down(session, ctx, incident, f"{unit.callsign} reported the response done",
+                   finished=True, keep=tasking.id)  # fmt: skip
+    incident.status = incident_status(
+        incident.status, [t.status for t in all_taskings(session, incident.id)]
+    )
     if command.verb == "NO":
         escalation.on_trigger(
             session, ctx, tasking, "declined", occurred_at=message.received_at,
@@ -173,6 +175,19 @@ def handle_contact_reply(
         incident = session.scalars(
             select(Incident).where(Incident.ref == command.ref, Incident.merged_into_id.is_(None))
         ).first()
+    if incident is not None and not _was_notified(session, incident.id, sender.contact_id):
+        # A typo must not stop another incident's escalation: only one they were told of.
+        ledger.record(
+            session,
+            now,
+            "reply.refused",
+            Subject("message", message.id),
+            {"sender": sender.pseudonym, "role": "contact", "ref": incident.ref,
+             "note": "no escalation of this incident was sent to this contact"},
+        )  # fmt: skip
+        answer = dispatch_texts.not_notified_message(sender.language, incident.ref)
+        queue_sms(session, ctx, sender, answer, purpose="help")
+        return
     if incident is None or command is None or command.ref is None:
         ledger.record(
             session,
@@ -199,6 +214,27 @@ def _not_understood(
         {"sender": sender.pseudonym},
     )
     queue_sms(session, ctx, sender, texts.command_help(language), purpose="help")
+
+
+def _was_notified(session: Session, incident_id: int, contact_id: int | None) -> bool:
+    return (
+        contact_id is not None
+        and session.scalar(
+            select(Event.id)
+            .where(
+                Event.kind == "escalation.notified",
+                Event.incident_id == incident_id,
+                Event.subject_type == "contact",
+                Event.subject_id == contact_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def all_taskings(session: Session, incident_id: int) -> list[Tasking]:
+    return list(session.scalars(select(Tasking).where(Tasking.incident_id == incident_id)))
 
 
 def _latest_tasking(session: Session, ref: str, unit_id: int | None) -> Tasking | None:

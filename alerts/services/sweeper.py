@@ -135,6 +135,16 @@ def handle_failure(ctx: ServiceContext, outbound_id: int) -> bool:
                 )
         elif message.purpose == "escalation":
             _next_contact_phone(session, ctx, message)
+        elif message.purpose == "callback":
+            # The CLA never got her call-back task: the JOC must call back instead.
+            ledger.record(
+                session,
+                now,
+                "callback.undelivered",
+                Subject("sms", message.id),
+                {"advice": "the CLA's call-back SMS failed: call the caller back from the JOC"},
+                incident_id=message.incident_id,
+            )
     return True
 
 
@@ -157,10 +167,10 @@ def _next_contact_phone(session: Session, ctx: ServiceContext, message: Outbound
     if failed is None or failed.contact is None:
         return
     phone = first_phone(session, failed.contact, after_rank=failed.duty_rank or 0)
-    incident_id = None
     data: dict[str, object] = {"contact": failed.contact.name, "failed_sms": message.id}
     if phone is not None:
-        retry = messaging.queue_sms(session, ctx, phone, message.body, purpose="escalation")
+        retry = messaging.queue_sms(session, ctx, phone, message.body, purpose="escalation",
+                                    incident_id=message.incident_id)  # fmt: skip
         data["sms_id"] = retry.id
     else:
         data["advice"] = "no other phone for this contact: call them"
@@ -170,5 +180,5 @@ def _next_contact_phone(session: Session, ctx: ServiceContext, message: Outbound
         "escalation.renotified" if phone is not None else "escalation.unreachable",
         Subject("contact", failed.contact.id),
         data,
-        incident_id=incident_id,
+        incident_id=message.incident_id,
     )

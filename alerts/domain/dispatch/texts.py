@@ -95,6 +95,12 @@ _TAKEN = {
     "sw": "REF {ref}: umechukua jukumu saa {time} UTC. Hatua za kiotomatiki zimesimama.",
     "ln": "REF {ref}: ozwi mokumba na {time} UTC. Escalade ya automatique esili.",
 }
+_NOT_NOTIFIED = {
+    "fr": "REF {ref}: aucune escalade de cet incident ne vous a ete envoyee. Verifier la REF.",
+    "en": "REF {ref}: no escalation of this incident was sent to you. Check the REF.",
+    "sw": "REF {ref}: hukutumiwa tahadhari kuu ya tukio hili. Angalia REF.",
+    "ln": "REF {ref}: botindelami likebisi monene ya likambo oyo te. Tala REF.",
+}
 _CONTACT_HELP = {
     "fr": "Commande non comprise. Pour prendre la main sur une escalade: ACK suivi de la REF.",
     "en": "Command not understood. To take charge of an escalation: ACK then the REF.",
@@ -184,3 +190,7 @@ def stand_down_message(language: str | None, ref: str, why: str) -> str:
     """The order is withdrawn: a false alarm, the incident closed, another unit sent."""
     lang = language_or_default(language, "en")
     return fit(_STAND_DOWN[lang], shrinkable="why", max_segments=1, ref=ref, why=to_gsm7(why))
+
+
+def not_notified_message(language: str | None, ref: str) -> str:
+    return _NOT_NOTIFIED[language_or_default(language, "en")].format(ref=ref)

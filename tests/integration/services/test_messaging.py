@@ -27,8 +27,8 @@ class FailingSender:
         self.calls += 1
         raise self.error
 
-    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
-        return None
+    def find_sent(self, to: str, body: str, since: datetime) -> list[str]:
+        return []
 
 
 def queued_tasking_sms(system: LiveSystem, services: ServiceContext) -> int:
@@ -98,8 +98,8 @@ class FixedSidSender:
     def send(self, to: str, body: str, status_callback: str | None) -> str:
         return self.sid
 
-    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
-        return None
+    def find_sent(self, to: str, body: str, since: datetime) -> list[str]:
+        return []
 
 
 def test_a_callback_that_beat_the_api_response_is_applied_once_the_sid_is_stored(

@@ -123,3 +123,29 @@ def test_contact_cross_references_are_checked() -> None:
     assert "contacts[0].base: no base with id 'goma'" in problems
     assert "contacts[1].phones: phone is already listed at contacts[0].phones" in problems
     assert "contacts[1].sector: no base is in sector 'Ituri' (sectors: Beni)" in problems
+
+
+@pytest.mark.parametrize(
+    "coordinates",
+    [
+        [[[29.0, 0.0], [29.1, 0.1]]],  # two points
+        [["x"]],  # not points at all
+        [[[29.0, 0.0], [29.1, 0.1], [29.1, 0.0], [29.0, 0.1], [29.0, 0.0]]],  # crosses itself
+    ],
+)
+def test_an_aor_that_is_no_polygon_is_refused_before_routing_reads_it(
+    coordinates: list[object],
+) -> None:
+    doc = document()
+    doc["bases"][0]["aor"] = {"type": "Polygon", "coordinates": coordinates}
+    with pytest.raises(NetworkFileError) as raised:
+        parse_network(doc)
+    assert any("bases[0] (beni).aor: is not a valid polygon" in p for p in raised.value.problems)
+
+
+def test_a_language_is_a_short_code() -> None:
+    doc = document()
+    doc["senders"][0]["language"] = "kiswahili-ya-congo"
+    with pytest.raises(NetworkFileError) as raised:
+        parse_network(doc)
+    assert any(p.startswith("senders[0].language") for p in raised.value.problems)
