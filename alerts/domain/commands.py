@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Literal, cast
 
 CommandVerb = Literal["ACK", "NO", "DEP", "ARR", "DONE", "NUM"]
-UNIT_VERBS: frozenset[str] = frozenset({"ACK", "NO", "DEP", "ARR", "DONE"})
 
 _COMMAND = re.compile(
     r"^\s*(?P<verb>ACK|NO|DEP|ARR|DONE|NUM)\b[\s:.,#-]*(?:REF\b[\s:.#-]*)?"

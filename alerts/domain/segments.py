@@ -50,10 +50,6 @@ def count_segments(body: str) -> int:
     return 1 if sum(code_units) <= UCS2_SINGLE else _pack(code_units, UCS2_PART)
 
 
-def encoding(body: str) -> str:
-    return "GSM-7" if is_gsm7(body) else "UCS-2"
-
-
 def to_gsm7(text: str) -> str:
     """The text in GSM-7: accents GSM-7 lacks dropped ("Bunïa" → "Bunia"), other
     characters outside it replaced by "?". Place names typed by informants

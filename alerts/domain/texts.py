@@ -123,7 +123,8 @@ def language_or_default(language: str | None, default: str = "fr") -> str:
     return default if default in SUPPORTED_LANGUAGES else "en"
 
 
-def _hhmm(moment: datetime) -> str:
+def hhmm(moment: datetime) -> str:
+    """Day and time as SMS give them, e.g. 01/03 04:12 (UTC, said in the text)."""
     return moment.strftime("%d/%m %H:%M")
 
 
@@ -152,12 +153,12 @@ def tasking_message(
         threat=labels.get(threat, threat),
         place=to_gsm7(place or UNKNOWN_PLACE[lang]),
         grid=f" (MGRS {grid})" if grid else "",
-        time=_hhmm(reported_at),
+        time=hhmm(reported_at),
     )
 
 
 def command_recorded(language: str, ref: str, verb: str, at: datetime) -> str:
-    return _COMMAND_OK[language_or_default(language)].format(ref=ref, verb=verb, time=_hhmm(at))
+    return _COMMAND_OK[language_or_default(language)].format(ref=ref, verb=verb, time=hhmm(at))
 
 
 def command_refused(language: str, ref: str, verb: str, note: str) -> str:

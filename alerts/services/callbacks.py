@@ -16,10 +16,9 @@ from alerts.domain import texts
 from alerts.domain.commands import parse_command
 from alerts.domain.dispatch import texts as dispatch_texts
 from alerts.domain.geo import Point
-from alerts.domain.routing import route
 from alerts.services import ledger
 from alerts.services.context import ServiceContext
-from alerts.services.dispatch import network_sites
+from alerts.services.dispatch import responsible_base
 from alerts.services.ledger import Subject
 from alerts.services.messaging import queue_sms
 from alerts.services.references import unused_ref
@@ -83,9 +82,7 @@ def cla_for(session: Session, ctx: ServiceContext, caller: Sender) -> Sender | N
     caller's village (its AOR, else the nearest open base)."""
     if caller.place is None:
         return None
-    bases, _ = network_sites(session)
-    home = Point(caller.place.lat, caller.place.lon)
-    base_id = route(home, bases, [], ctx.clock.now().date()).base_id
+    base_id = responsible_base(session, ctx, Point(caller.place.lat, caller.place.lon))
     if base_id is None:
         return None
     return session.scalars(

@@ -103,6 +103,12 @@ def record_route(
     )
 
 
+def responsible_base(session: Session, ctx: ServiceContext, point: Point) -> int | None:
+    """The base responsible for a place today: its AOR's, else the nearest open one."""
+    bases, _ = network_sites(session)
+    return route(point, bases, [], ctx.clock.now().date()).base_id
+
+
 def scope_of_sender(
     session: Session, ctx: ServiceContext, sender: Sender
 ) -> tuple[str | None, str | None]:
@@ -112,9 +118,7 @@ def scope_of_sender(
     if base_id is None and sender.unit is not None:
         base_id = sender.unit.base_id
     if base_id is None and sender.place is not None:
-        bases, _ = network_sites(session)
-        home = Point(sender.place.lat, sender.place.lon)
-        base_id = route(home, bases, [], ctx.clock.now().date()).base_id
+        base_id = responsible_base(session, ctx, Point(sender.place.lat, sender.place.lon))
     base = session.get(OperatingBase, base_id) if base_id is not None else None
     if base is not None:
         return base.mission, base.sector

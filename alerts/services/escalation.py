@@ -33,8 +33,8 @@ from alerts.services.dispatch import (
 from alerts.services.ledger import Subject
 from alerts.services.messaging import queue_sms
 
-# Orders that never reached the unit, or reached it in silence, lapse when the chain
-# moves past resending; a unit that acknowledged keeps its order meanwhile.
+# Orders that never reached the unit, or reached it in silence, lapse once the chain
+# moves past resending them; a unit that acknowledged keeps its order meanwhile.
 LAPSES_ON = frozenset({"no_ack", "undelivered"})
 
 
@@ -85,7 +85,7 @@ def on_trigger(
     next_unit: str | None = None
     if step.resend:
         _resend(session, ctx, tasking, incident, untried, now + config.ack_timeout)
-    elif trigger in LAPSES_ON and (step.task_next or step.exhausted or trigger == "undelivered"):
+    elif trigger in LAPSES_ON:
         # Another unit takes the order, or nobody is left and the JOC decides: either way
         # a silent or unreachable unit no longer holds it, nor stays held by it.
         _lapse(session, ctx, tasking, unit, trigger)

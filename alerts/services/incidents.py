@@ -12,12 +12,9 @@ from alerts.domain.geo import Location
 from alerts.services import ledger
 from alerts.services.context import ServiceContext
 from alerts.services.correlation import index_cells
-from alerts.services.dispatch import scope_of_sender
+from alerts.services.dispatch import DONE_STATUSES, scope_of_sender
 from alerts.services.ledger import Subject
 from alerts.services.references import unused_ref
-
-# A repeat after the response is over is news, not a repeat: it opens a new incident.
-FINISHED_STATUSES = ("responded", "closed", "merged", "false_alarm")
 
 
 def triage_reason_for(location: Location) -> str | None:
@@ -103,7 +100,8 @@ def own_recent_incident(
             Report.sender_id == sender_id,
             Report.received_at >= window_start,
             Report.received_at <= received_at,
-            Incident.status.not_in(FINISHED_STATUSES),
+            # A repeat after the response is over is news, not a repeat: a new incident.
+            Incident.status.not_in(DONE_STATUSES),
         )
         .order_by(Report.received_at.desc(), Report.id.desc())
         .limit(1)

@@ -23,7 +23,6 @@ from typing import Literal
 from alerts.domain.dispatch.config import ContactRole, EscalationStep
 
 Trigger = Literal["no_ack", "declined", "undelivered", "no_departure", "no_arrival"]
-TRIGGERS: tuple[Trigger, ...] = ("no_ack", "declined", "undelivered", "no_departure", "no_arrival")
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,6 @@ class Plan:
     position: Position
     exhausted: bool
     steps_taken: tuple[int, ...]  # the rungs acted on, 1-based, for the timeline
-
-    @property
-    def waits(self) -> bool:
-        """Something was set in motion that gets its own deadline."""
-        return self.resend or self.task_next
 
 
 def plan(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from alerts.domain.segments import fit, to_gsm7
-from alerts.domain.texts import THREAT_LABELS, UNKNOWN_PLACE, language_or_default
+from alerts.domain.texts import THREAT_LABELS, UNKNOWN_PLACE, hhmm, language_or_default
 
 MAX_SEGMENTS = 2
 # Where a revealed number goes in a stored SMS body; replaced only when sending.
@@ -117,10 +117,6 @@ _STAND_DOWN = {
 }
 
 
-def _hhmm(moment: datetime) -> str:
-    return moment.strftime("%d/%m %H:%M")
-
-
 def escalation_message(
     language: str | None,
     ref: str,
@@ -148,7 +144,7 @@ def escalation_message(
         ref=ref,
         threat=THREAT_LABELS[lang].get(threat, threat),
         place=to_gsm7(place or UNKNOWN_PLACE[lang]),
-        time=_hhmm(reported_at),
+        time=hhmm(reported_at),
         why=_WHY[lang][trigger].format(unit=unit),
         next=done,
     )
@@ -165,7 +161,7 @@ def callback_message(
         ref=ref,
         caller=caller,
         place=to_gsm7(place or UNKNOWN_PLACE[lang]),
-        time=_hhmm(at),
+        time=hhmm(at),
     )
 
 
@@ -175,11 +171,11 @@ def number_message(language: str | None, ref: str, *, caller: str) -> str:
 
 
 def callback_done_message(language: str | None, ref: str, at: datetime) -> str:
-    return _CALLBACK_DONE[language_or_default(language)].format(ref=ref, time=_hhmm(at))
+    return _CALLBACK_DONE[language_or_default(language)].format(ref=ref, time=hhmm(at))
 
 
 def taken_charge_message(language: str | None, ref: str, at: datetime) -> str:
-    return _TAKEN[language_or_default(language, "en")].format(ref=ref, time=_hhmm(at))
+    return _TAKEN[language_or_default(language, "en")].format(ref=ref, time=hhmm(at))
 
 
 def contact_help(language: str | None) -> str:

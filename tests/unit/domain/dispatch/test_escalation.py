@@ -74,4 +74,4 @@ def test_a_mission_chain_can_notify_first_and_resend_twice() -> None:
     second = plan(chain, first.position, "no_ack", untried_phone=False, next_unit_ready=False)
     assert (second.notify, second.resend) == ((), True)
     third = plan(chain, second.position, "no_ack", untried_phone=False, next_unit_ready=False)
-    assert third.exhausted and not third.waits
+    assert third.exhausted and not (third.resend or third.task_next)
