@@ -31,7 +31,7 @@ def verify(settings: Settings) -> tuple[int, str]:
 def test_intact_chain(settings: Settings, factory: sessionmaker[Session], clock: FakeClock) -> None:
     write_events(factory, clock, 5)
     code, output = verify(settings)
-    assert code == 0 and output.startswith("OK: 5 events, chain intact")
+    assert code == 0 and "OK: 5 events, chain intact" in output  # after a note on PostgreSQL
 
 
 def test_edited_event_is_named(
