@@ -28,17 +28,11 @@ import argparse
 import os
 import re
 import secrets
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
-import traceback
-from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 
 from sqlalchemy.engine import make_url
 
@@ -54,20 +48,10 @@ from bench.escalation_runs import PLACES, Bench, Run, progress
 from bench.escalation_stack import bench_network, start_stack
 from bench.harness import report, servers
 from bench.harness.doc import write_section
+from bench.harness.run import run
 
 DOC = servers.ROOT / "docs" / "benchmarks.md"
 SEND_JOB = re.compile(r"completed send_sms\(\d+\) job in 0:00:(\d+\.\d+)s")
-
-
-class Deadline(Exception):
-    """--timeout ran out."""
-
-
-def _raise(error: type[BaseException]) -> Callable[[int, FrameType | None], None]:
-    def handler(_signum: int, _frame: FrameType | None) -> None:
-        raise error
-
-    return handler
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -161,35 +145,7 @@ def send_job_s(logs: list[Path]) -> float | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _raise(KeyboardInterrupt))  # the same clean-up as Ctrl-C
-    signal.signal(signal.SIGALRM, _raise(Deadline))
-    signal.alarm(args.timeout)
-    workdir = Path(tempfile.mkdtemp(prefix="bench-escalation-"))
-    code = 2
-    try:
-        with ExitStack() as cleanup:
-            try:
-                code = measure(args, workdir, cleanup)
-            finally:
-                # Let clean-up finish: a second Ctrl-C or the alarm would leave things behind.
-                signal.alarm(0)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    except Deadline:
-        print(f"\nstopped: the run took longer than --timeout {args.timeout}s", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        code = 130
-    except Exception as error:
-        if not isinstance(error, RuntimeError):  # not a server that failed: trace the bug
-            traceback.print_exc()
-        print(f"\nfailed: {error}", file=sys.stderr)
-    if code == 0:
-        shutil.rmtree(workdir, ignore_errors=True)
-    else:
-        print(f"logs kept in {workdir}", file=sys.stderr)
-    return code
+    return run(parse_args(argv), measure, "escalation")
 
 
 if __name__ == "__main__":

@@ -19,18 +19,12 @@ from __future__ import annotations
 import argparse
 import random
 import secrets
-import shutil
-import signal
 import sys
-import tempfile
 import threading
-import traceback
-from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from types import FrameType
 
 from sqlalchemy.engine import make_url
 
@@ -42,6 +36,7 @@ from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
 from alerts.supervisor import free_port
 from bench.harness import checks, load, report, servers
 from bench.harness.doc import write_section
+from bench.harness.run import run
 
 DOC = servers.ROOT / "docs" / "benchmarks.md"
 NETWORK_FILE = servers.ROOT / "config" / "network.example.yaml"
@@ -49,17 +44,6 @@ NOOP, APP = "no-op Flask", "community-alerts"
 SERVERS = {NOOP: "bench.noop_app:create_app()", APP: "alerts.web:create_app()"}
 WARMUP = 100  # untimed webhooks per server first: workers import the app, pools fill up
 SENDERS = 300  # distinct From numbers: the 16 registered focal points, then strangers
-
-
-class Deadline(Exception):
-    """--timeout ran out."""
-
-
-def _raise(error: type[BaseException]) -> Callable[[int, FrameType | None], None]:
-    def handler(_signum: int, _frame: FrameType | None) -> None:
-        raise error
-
-    return handler
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -164,35 +148,7 @@ def measure(args: argparse.Namespace, workdir: Path, cleanup: ExitStack) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _raise(KeyboardInterrupt))  # the same clean-up as Ctrl-C
-    signal.signal(signal.SIGALRM, _raise(Deadline))
-    signal.alarm(args.timeout)
-    workdir = Path(tempfile.mkdtemp(prefix="bench-intake-"))
-    code = 2
-    try:
-        with ExitStack() as cleanup:
-            try:
-                code = measure(args, workdir, cleanup)
-            finally:
-                # Let clean-up finish: a second Ctrl-C or the alarm would leave things behind.
-                signal.alarm(0)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    except Deadline:
-        print(f"\nstopped: the run took longer than --timeout {args.timeout}s", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        code = 130
-    except Exception as error:
-        if not isinstance(error, RuntimeError):  # not a server that failed: trace the bug
-            traceback.print_exc()
-        print(f"\nfailed: {error}", file=sys.stderr)
-    if code == 0:
-        shutil.rmtree(workdir, ignore_errors=True)
-    else:
-        print(f"servers' logs kept in {workdir}", file=sys.stderr)
-    return code
+    return run(parse_args(argv), measure, "intake")
 
 
 if __name__ == "__main__":
