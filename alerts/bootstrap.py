@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from alerts.adapters.correlation_rules import load_correlation_rules
-from alerts.adapters.dispatch_rules import load_dispatch_config
-from alerts.adapters.geocoder import HttpGeocoder
-from alerts.adapters.keywords import load_keyword_lists
-from alerts.adapters.twilio_sms import TwilioSmsSender, build_twilio_client
-from alerts.adapters.vault import PhoneVault
-from alerts.clock import Clock, SystemClock
-from alerts.db.session import make_engine, session_factory
-from alerts.services.context import ServiceContext
-from alerts.services.locating import Geocoder, Locator, PlaceIndexCache
-from alerts.services.ports import SmsSender
-from alerts.settings import Settings
+from alerts.core.clock import Clock, SystemClock
+from alerts.core.context import ServiceContext
+from alerts.core.db.session import make_engine, session_factory
+from alerts.core.ports import SmsSender
+from alerts.core.settings import Settings
+from alerts.core.vault import PhoneVault
+from alerts.correlation.rules_file import load_correlation_rules
+from alerts.dispatch.rules_file import load_dispatch_config
+from alerts.locating.geocoder import HttpGeocoder
+from alerts.locating.keywords import load_keyword_lists
+from alerts.locating.locator import Geocoder, Locator, PlaceIndexCache
+from alerts.messaging.twilio_sms import TwilioSmsSender, build_twilio_client
 
 
 def service_context(

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from alerts.domain.correlation.bcubed import bcubed
-from alerts.domain.correlation.model import ReportFacts
-from alerts.domain.correlation.rules import CorrelationRules
+from alerts.correlation.domain.bcubed import bcubed
+from alerts.correlation.domain.model import ReportFacts
+from alerts.correlation.domain.rules import CorrelationRules
 from bench.correlation.database import DatabaseCheckpoint, describe_database, measure_database
 from bench.correlation.doc import SECTION, Outcome, SeedScore, losses, section
 from bench.correlation.replay import correlate, memory

@@ -36,11 +36,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from alerts.adapters.vault import PhoneVault, generate_key
 from alerts.bootstrap import service_context
-from alerts.db.session import make_engine, session_factory
-from alerts.services.network import load_network
-from alerts.settings import Settings
+from alerts.core.db.session import make_engine, session_factory
+from alerts.core.settings import Settings
+from alerts.core.vault import PhoneVault, generate_key
+from alerts.network.load import load_network
 from bench.escalation_doc import RUNS, SECTION, Outcome, terminal
 from bench.escalation_measure import sent_twice
 from bench.escalation_prose import section

@@ -13,8 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.rest import Client
 
-from alerts.adapters.vault import PhoneVault
-from alerts.db.models import Deadline, Event, Incident, OutboundMessage, Sender
+from alerts.core.vault import PhoneVault
+from alerts.correlation.models import Incident
+from alerts.dispatch.models import Deadline
+from alerts.messaging.models import OutboundMessage
+from alerts.registry.models import Sender
+from alerts.timeline.models import Event
 
 ON_TIME_S = 5.0  # the dispatch issue's promise
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from redis import Redis
 
-from alerts.services.context import ServiceContext
+from alerts.core.context import ServiceContext
 from bench import escalation_naive as naive
 from bench.escalation_measure import (
     Firing,

@@ -27,13 +27,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.rest import Client
 
-from alerts.adapters.twilio_sms import build_twilio_client
-from alerts.db.models import Deadline, OutboundMessage
-from alerts.db.session import write_transaction
-from alerts.domain.network_file import NetworkFile, parse_network
-from alerts.services import operator
-from alerts.services.context import ServiceContext
-from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
+from alerts.console import operator
+from alerts.core.context import ServiceContext
+from alerts.core.db.session import write_transaction
+from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
+from alerts.dispatch.models import Deadline
+from alerts.messaging.models import OutboundMessage
+from alerts.messaging.twilio_sms import build_twilio_client
+from alerts.network.domain.network_file import NetworkFile, parse_network
 from alerts.supervisor import free_port, http_answers
 from bench.harness import servers
 from workers.queue import QUEUE_NAME

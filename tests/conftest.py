@@ -23,13 +23,13 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.adapters.vault import PhoneVault, generate_key
-from alerts.clock import Clock, FakeClock, SystemClock
+from alerts.core.clock import Clock, FakeClock, SystemClock
+from alerts.core.db.session import make_engine, session_factory
+from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
+from alerts.core.vault import PhoneVault, generate_key
 from alerts.db import migrate
-from alerts.db.models import Model
-from alerts.db.session import make_engine, session_factory
+from alerts.db.schema import Model
 from alerts.sandbox.app import SandboxConfig, create_sandbox_app
-from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
 from alerts.supervisor import free_port, redis_answers, redis_server_command
 from alerts.web import create_app
 from tests.fakes import FakeNominatim

@@ -19,14 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from twilio.rest import Client
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from alerts.adapters.twilio_sms import build_twilio_client
-from alerts.adapters.vault import PhoneVault
 from alerts.cli.network import read_network_file
-from alerts.clock import Clock, FakeClock
+from alerts.core.clock import Clock, FakeClock
+from alerts.core.settings import Settings
+from alerts.core.vault import PhoneVault
+from alerts.dispatch import sweeper
+from alerts.messaging import outbox
+from alerts.messaging.twilio_sms import build_twilio_client
+from alerts.network.load import load_network
 from alerts.sandbox.app import SandboxApp
-from alerts.services import outbox, sweeper
-from alerts.services.network import load_network
-from alerts.settings import Settings
 from workers import context
 from workers.queue import QUEUE_NAME
 

@@ -12,15 +12,15 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 
-from alerts.adapters.live_redis import RedisPublisher
-from alerts.adapters.twilio_sms import TwilioSmsSender, build_twilio_client
 from alerts.bootstrap import service_context
-from alerts.clock import Clock, SystemClock
-from alerts.db.session import make_engine, session_factory
-from alerts.services import live
-from alerts.services.context import ServiceContext
-from alerts.services.ports import JobQueue, SmsSender
-from alerts.settings import Settings
+from alerts.core.clock import Clock, SystemClock
+from alerts.core.context import ServiceContext
+from alerts.core.db.session import make_engine, session_factory
+from alerts.core.ports import JobQueue, SmsSender
+from alerts.core.settings import Settings
+from alerts.messaging.twilio_sms import TwilioSmsSender, build_twilio_client
+from alerts.timeline import live
+from alerts.timeline.live_redis import RedisPublisher
 from workers.queue import RqJobQueue
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from alerts.services import messaging, outbox, pipeline
+from alerts import pipeline
+from alerts.messaging import outbox
+from alerts.messaging import outgoing as messaging
 from workers import context
 
 

@@ -6,7 +6,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
 
-from alerts.services.ports import QueueUnavailable
+from alerts.core.ports import QueueUnavailable
 
 QUEUE_NAME = "alerts"
 

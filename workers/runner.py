@@ -9,8 +9,8 @@ from redis.exceptions import RedisError
 from rq import Queue, Worker
 from sqlalchemy.exc import SQLAlchemyError
 
-from alerts.log import configure_logging
-from alerts.settings import Settings
+from alerts.core.log import configure_logging
+from alerts.core.settings import Settings
 from workers import context
 from workers.queue import QUEUE_NAME
 

@@ -18,12 +18,14 @@ from types import FrameType
 from redis import Redis
 from redis.exceptions import RedisError
 
-from alerts.adapters.live_redis import RedisPublisher
 from alerts.bootstrap import service_context
-from alerts.clock import Clock, SystemClock
-from alerts.log import configure_logging
-from alerts.services import live, outbox, sweeper
-from alerts.settings import Settings
+from alerts.core.clock import Clock, SystemClock
+from alerts.core.log import configure_logging
+from alerts.core.settings import Settings
+from alerts.dispatch import sweeper
+from alerts.messaging import outbox
+from alerts.timeline import live
+from alerts.timeline.live_redis import RedisPublisher
 from workers.queue import RqJobQueue
 
 log = logging.getLogger(__name__)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
+from alerts.audit.domain.tampering import Anchor, anchors_in, parse_anchor
+from alerts.audit.verify import head_anchor, verify_ledger
 from alerts.cli.common import database_errors_explained, load_settings
-from alerts.db.session import make_engine, session_factory
-from alerts.domain.audit.chain import Anchor, anchors_in, parse_anchor
-from alerts.domain.ledger import canonical_time
-from alerts.services.audit import head_anchor, verify_ledger
+from alerts.core.db.session import make_engine, session_factory
+from alerts.timeline.domain.chain import canonical_time
 
 
 @click.group()

@@ -10,8 +10,8 @@ import click
 from alembic.util.exc import CommandError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from alerts.adapters.vault import PhoneVault
-from alerts.settings import Settings, SettingsError
+from alerts.core.settings import Settings, SettingsError
+from alerts.core.vault import PhoneVault
 
 
 def load_settings() -> Settings:

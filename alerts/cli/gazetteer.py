@@ -13,11 +13,11 @@ import click
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.cli.common import database_errors_explained, load_settings
-from alerts.db.session import make_engine, session_factory
-from alerts.gazetteer.geonames import MalformedLine, parse
-from alerts.gazetteer.records import count_places
-from alerts.gazetteer.starter import STARTER_FILE, starter_path
-from alerts.gazetteer.store import ImportSummary, import_rows
+from alerts.core.db.session import make_engine, session_factory
+from alerts.locating.gazetteer.geonames import MalformedLine, parse
+from alerts.locating.gazetteer.records import count_places
+from alerts.locating.gazetteer.starter import STARTER_FILE, starter_path
+from alerts.locating.gazetteer.store import ImportSummary, import_rows
 
 # A wrong file (say alternateNames.txt) makes every line malformed; the first
 # ones say what is wrong, a million more would bury the summary.

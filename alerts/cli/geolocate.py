@@ -11,14 +11,19 @@ import click
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alerts.adapters.keywords import load_keyword_lists
 from alerts.cli.common import database_errors_explained, load_settings
-from alerts.db.models import Place
-from alerts.db.session import make_engine, session_factory
-from alerts.domain.geo import Location, Point
-from alerts.domain.geolocation import GazetteerIndex, SenderContext, SenderPlace, geolocate
-from alerts.domain.threats import KeywordListError, KeywordLists, ThreatAssessment, classify
-from alerts.services.locating import PlaceIndexCache
+from alerts.core.db.session import make_engine, session_factory
+from alerts.core.domain.geo import Location, Point
+from alerts.locating.domain.geolocation import GazetteerIndex, SenderContext, SenderPlace, geolocate
+from alerts.locating.domain.threats import (
+    KeywordListError,
+    KeywordLists,
+    ThreatAssessment,
+    classify,
+)
+from alerts.locating.keywords import load_keyword_lists
+from alerts.locating.locator import PlaceIndexCache
+from alerts.registry.models import Place
 
 
 def result_object(location: Location, threat: ThreatAssessment) -> dict[str, Any]:

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
+from alerts.audit.history import HistoryFileError, ImportSummary, import_history, shipped_files
+from alerts.audit.models import HistoricalIncident
 from alerts.cli.common import database_errors_explained, load_settings
-from alerts.clock import SystemClock
-from alerts.db.models import HistoricalIncident
-from alerts.db.session import make_engine, session_factory, write_transaction
-from alerts.services.history import HistoryFileError, ImportSummary, import_history, shipped_files
+from alerts.core.clock import SystemClock
+from alerts.core.db.session import make_engine, session_factory, write_transaction
 
 MAX_REPORTED = 100
 

@@ -7,10 +7,10 @@ import click
 import yaml
 
 from alerts.cli.common import database_errors_explained, load_settings, load_vault
-from alerts.clock import SystemClock
-from alerts.db.session import make_engine, session_factory
-from alerts.domain.network_file import NetworkFile, NetworkFileError, parse_network
-from alerts.services.network import load_network
+from alerts.core.clock import SystemClock
+from alerts.core.db.session import make_engine, session_factory
+from alerts.network.domain.network_file import NetworkFile, NetworkFileError, parse_network
+from alerts.network.load import load_network
 
 
 @click.group()

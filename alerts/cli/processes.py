@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from alerts.adapters.vault import generate_key
 from alerts.cli.common import load_settings
+from alerts.core.vault import generate_key
 from workers.runner import run_worker
 from workers.scheduler import run_scheduler
 

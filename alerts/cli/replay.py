@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from alerts.cli.common import database_errors_explained, load_settings
-from alerts.clock import FakeClock
-from alerts.services import outbox
-from alerts.services.replay import read_lines, replay
+from alerts.core.clock import FakeClock
+from alerts.messaging import outbox
+from alerts.pipeline.replay import read_lines, replay
 from workers.context import WorkerSetup
 from workers.queue import RqJobQueue
 

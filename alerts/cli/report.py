@@ -11,13 +11,13 @@ from typing import Any
 
 import click
 
+from alerts.audit.domain.history.missions import canonical_mission
+from alerts.audit.domain.periods import Period, half_year
+from alerts.audit.reports.model import FORMATS, Format, ReportKind, ReportRequest
+from alerts.audit.reports.produce import ReportRefused, produce
 from alerts.cli.common import database_errors_explained, load_settings
-from alerts.clock import SystemClock
-from alerts.db.session import make_engine, session_factory
-from alerts.domain.audit.periods import Period, half_year
-from alerts.domain.history.missions import canonical_mission
-from alerts.services.reports.model import FORMATS, Format, ReportKind, ReportRequest
-from alerts.services.reports.produce import ReportRefused, produce
+from alerts.core.clock import SystemClock
+from alerts.core.db.session import make_engine, session_factory
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 

@@ -11,7 +11,7 @@ import click
 import requests
 
 from alerts.cli.common import load_settings
-from alerts.log import configure_logging
+from alerts.core.log import configure_logging
 from alerts.sandbox.store import FailureRule
 
 DEFAULT_SANDBOX_URL = "http://127.0.0.1:5025"

@@ -10,16 +10,16 @@ from types import FrameType
 
 import click
 
-from alerts.adapters.vault import PhoneVault, generate_key
 from alerts.cli.network import read_network_file
-from alerts.clock import SystemClock
+from alerts.console.scoping import known_missions
+from alerts.console.users import ensure_first_admin
+from alerts.core.clock import SystemClock
+from alerts.core.db.session import make_engine, session_factory, write_transaction
+from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
+from alerts.core.vault import PhoneVault, generate_key
 from alerts.db import migrate
-from alerts.db.session import make_engine, session_factory, write_transaction
-from alerts.gazetteer.starter import import_starter
-from alerts.services.network import load_network
-from alerts.services.scoping import known_missions
-from alerts.services.users import ensure_first_admin
-from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
+from alerts.locating.gazetteer.starter import import_starter
+from alerts.network.load import load_network
 from alerts.supervisor import (
     Stack,
     StartError,

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.cli.common import database_errors_explained, load_settings
-from alerts.clock import SystemClock
-from alerts.db.models import User
-from alerts.db.session import make_engine, session_factory, write_transaction
-from alerts.domain.console.roles import ROLES
-from alerts.services import users as accounts
-from alerts.services.scoping import known_missions
+from alerts.console import users as accounts
+from alerts.console.domain.roles import ROLES
+from alerts.console.models import User
+from alerts.console.scoping import known_missions
+from alerts.core.clock import SystemClock
+from alerts.core.db.session import make_engine, session_factory, write_transaction
 
 
 def _factory() -> sessionmaker[Session]:

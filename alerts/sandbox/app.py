@@ -21,7 +21,8 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from alerts.clock import Clock, SystemClock
+from alerts.core.clock import Clock, SystemClock
+from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
 from alerts.sandbox.callbacks import CallbackPolicy, LifecycleWorker
 from alerts.sandbox.faults import FAULT_KINDS, Fault, FaultQueue
 from alerts.sandbox.inbound import InboundError, InboundGateway
@@ -35,7 +36,6 @@ from alerts.sandbox.store import (
     is_e164,
 )
 from alerts.sandbox.voice import CallGateway
-from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
 
 _API = f"/{API_VERSION}/Accounts/<account_sid>"
 _MAX_BODY = 1600

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 import requests
 
-from alerts.domain.segments import count_segments
+from alerts.messaging.domain.segments import count_segments
 from alerts.sandbox.callbacks import LifecycleWorker, signed_post
 from alerts.sandbox.store import API_VERSION, MessageStore, is_message_sid
 

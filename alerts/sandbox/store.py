@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from alerts.clock import Clock
-from alerts.domain.segments import count_segments
+from alerts.core.clock import Clock
+from alerts.messaging.domain.segments import count_segments
 
 API_VERSION = "2010-04-01"
 

@@ -6,14 +6,14 @@ import os
 
 from flask import Flask
 
-from alerts.adapters.live_redis import RedisPublisher
-from alerts.adapters.vault import PhoneVault
 from alerts.bootstrap import service_context
-from alerts.clock import Clock, SystemClock
-from alerts.db.session import make_engine, session_factory
-from alerts.services import live
-from alerts.services.ports import JobQueue
-from alerts.settings import Settings
+from alerts.core.clock import Clock, SystemClock
+from alerts.core.db.session import make_engine, session_factory
+from alerts.core.ports import JobQueue
+from alerts.core.settings import Settings
+from alerts.core.vault import PhoneVault
+from alerts.timeline import live
+from alerts.timeline.live_redis import RedisPublisher
 from alerts.web import console, errors, health, sms, voice
 from alerts.web.context import WebContext
 from workers.queue import RqJobQueue

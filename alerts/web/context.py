@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.adapters.vault import PhoneVault
-from alerts.clock import Clock
-from alerts.services.context import ServiceContext
-from alerts.services.ports import JobQueue
-from alerts.settings import Settings
+from alerts.core.clock import Clock
+from alerts.core.context import ServiceContext
+from alerts.core.ports import JobQueue
+from alerts.core.settings import Settings
+from alerts.core.vault import PhoneVault
 
 
 @dataclass(frozen=True)

@@ -35,11 +35,11 @@ from typing import Protocol
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
-from alerts.domain.audit.access import may_read_reports, may_see_full_detail
-from alerts.domain.audit.periods import Period, half_containing, half_year
-from alerts.domain.history.missions import canonical_mission
-from alerts.services.reports.model import FORMATS, Format, ReportKind, ReportRequest
-from alerts.services.reports.produce import ReportRefused, produce
+from alerts.audit.domain.access import may_read_reports, may_see_full_detail
+from alerts.audit.domain.history.missions import canonical_mission
+from alerts.audit.domain.periods import Period, half_containing, half_year
+from alerts.audit.reports.model import FORMATS, Format, ReportKind, ReportRequest
+from alerts.audit.reports.produce import ReportRefused, produce
 from alerts.web.context import web_context
 
 # Its own template folder, so the blueprint works in any app (alerts/web/templates/reports/).

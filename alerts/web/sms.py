@@ -9,11 +9,13 @@ from flask import Blueprint, Response, abort, request
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.twiml.messaging_response import MessagingResponse
 
-from alerts.db.session import write_transaction
-from alerts.domain import texts
-from alerts.domain.delivery import KNOWN_STATUSES
-from alerts.services import intake, messaging, outbox
-from alerts.services.ports import JobQueue
+from alerts.core.db.session import write_transaction
+from alerts.core.ports import JobQueue
+from alerts.intake import store as intake
+from alerts.messaging import outbox
+from alerts.messaging import outgoing as messaging
+from alerts.messaging.domain import texts
+from alerts.messaging.domain.delivery import KNOWN_STATUSES
 from alerts.web.context import web_context
 from alerts.web.twilio_signature import require_twilio_signature
 

@@ -14,7 +14,8 @@ import logging
 from flask import Blueprint, Response, abort, request
 from twilio.twiml.voice_response import VoiceResponse
 
-from alerts.services import callbacks, intake
+from alerts.dispatch import callbacks
+from alerts.intake import store as intake
 from alerts.web.context import web_context
 from alerts.web.sms import MAX_SID_LENGTH, hand_over_after_commit
 from alerts.web.twilio_signature import require_twilio_signature

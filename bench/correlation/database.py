@@ -38,16 +38,18 @@ from sqlalchemy import Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.core.db.session import make_engine, session_factory, write_transaction
+from alerts.correlation import assign as correlation
+from alerts.correlation.domain.bcubed import bcubed
+from alerts.correlation.domain.cells import cell_of
+from alerts.correlation.domain.decide import decide, new_incident_view
+from alerts.correlation.domain.model import IncidentView, ReportFacts
+from alerts.correlation.domain.rules import CorrelationRules
+from alerts.correlation.incidents import own_recent_incident
+from alerts.correlation.models import Incident, IncidentCell, Report
 from alerts.db import migrate
-from alerts.db.models import InboundMessage, Incident, IncidentCell, Report, Sender
-from alerts.db.session import make_engine, session_factory, write_transaction
-from alerts.domain.correlation.bcubed import bcubed
-from alerts.domain.correlation.cells import cell_of
-from alerts.domain.correlation.decide import decide, new_incident_view
-from alerts.domain.correlation.model import IncidentView, ReportFacts
-from alerts.domain.correlation.rules import CorrelationRules
-from alerts.services import correlation
-from alerts.services.incidents import own_recent_incident
+from alerts.intake.models import InboundMessage
+from alerts.registry.models import Sender
 from bench.correlation.replay import DUPLICATE_WINDOW, SAME_SENDER_WINDOW, Pipeline
 
 _CHUNK = 5_000  # rows per bulk insert

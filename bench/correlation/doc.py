@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from alerts.domain.correlation.model import ReportFacts
+from alerts.correlation.domain.model import ReportFacts
 from bench.correlation.database import DatabaseCheckpoint
 from bench.correlation.replay import Checkpoint, Memory
 from bench.correlation.streams import (
@@ -20,7 +20,7 @@ from bench.correlation.streams import (
 from bench.harness.doc import code_state, describe_machine, wrap
 
 SECTION = "## Correlation"
-MEASURED = ("alerts/domain/correlation", "alerts/services/correlation.py", "bench/correlation")
+MEASURED = ("alerts/correlation/domain", "alerts/correlation/assign.py", "bench/correlation")
 
 
 @dataclass(frozen=True)
@@ -270,7 +270,7 @@ def interpretation(outcome: Outcome, seed: int) -> list[str]:
         "chance within a window.",
         "The generator is as before. The in-memory run now applies the worker's sender "
         "rules (exact duplicates, a sender's unlocated repeat), which "
-        "`alerts/services/alert_flow.py` has always applied and the benchmark left out: it "
+        "`alerts/pipeline/alert_flow.py` has always applied and the benchmark left out: it "
         "scored a pipeline stricter than the one that runs.",
         "Speed in memory. The index's cost per report does not grow with history: "
         f"{first.index_rate:,.0f} reports/s with {first.stored_reports:,} reports stored, "

@@ -15,14 +15,14 @@ from array import array
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from alerts.domain.correlation.decide import absorb, decide, new_incident_view
-from alerts.domain.correlation.memory_index import CellTimeIndex
-from alerts.domain.correlation.model import IncidentView, ReportFacts
-from alerts.domain.correlation.rules import CorrelationRules
-from alerts.domain.correlation.similarity import distinctive_words, fold_text
-from alerts.domain.places.normalise import fold
+from alerts.correlation.domain.decide import absorb, decide, new_incident_view
+from alerts.correlation.domain.memory_index import CellTimeIndex
+from alerts.correlation.domain.model import IncidentView, ReportFacts
+from alerts.correlation.domain.rules import CorrelationRules
+from alerts.correlation.domain.similarity import distinctive_words, fold_text
+from alerts.locating.domain.places.normalise import fold
 
-# The pipeline's defaults (alerts/settings.py): a sender's repeat within this
+# The pipeline's defaults (alerts/core/settings.py): a sender's repeat within this
 # joins their open incident; their same words within this are a duplicate.
 SAME_SENDER_WINDOW = timedelta(minutes=30)
 DUPLICATE_WINDOW = timedelta(minutes=10)

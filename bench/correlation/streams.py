@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from alerts.domain.correlation.model import ReportFacts
-from alerts.domain.correlation.spatial import distance_m
-from alerts.domain.geo import Point
+from alerts.core.domain.geo import Point
+from alerts.correlation.domain.model import ReportFacts
+from alerts.correlation.domain.spatial import distance_m
 
 START = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)
 # North Kivu and Ituri, roughly: (south, west, north, east).

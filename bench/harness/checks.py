@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from redis import Redis
 from sqlalchemy import Engine, func, select, text
 
-from alerts.db.models import InboundMessage, Outbox
-from alerts.db.session import session_factory
-from alerts.services.audit import verify_ledger
+from alerts.audit.verify import verify_ledger
+from alerts.core.db.session import session_factory
+from alerts.intake.models import InboundMessage
+from alerts.messaging.models import Outbox
 from workers.queue import QUEUE_NAME
 
 

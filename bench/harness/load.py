@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
-from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
+from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
 
 WEBHOOK_PATH = "/sms/twilio"
 ALERT_NUMBER = "+243810009999"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from alerts.domain.ledger import GENESIS_HASH, event_hash
+from alerts.timeline.domain.chain import GENESIS_HASH, event_hash
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 YEAR_S = 365 * 86_400

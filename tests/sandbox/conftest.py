@@ -14,9 +14,9 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from werkzeug.serving import BaseWSGIServer
 
-from alerts.adapters.twilio_sms import build_twilio_client
+from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
+from alerts.messaging.twilio_sms import build_twilio_client
 from alerts.sandbox.app import SandboxApp, SandboxConfig, create_sandbox_app, make_sandbox_server
-from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
 
 ALERT_NUMBER = "+15005550006"
 POLL_TIMEOUT_S = 5.0

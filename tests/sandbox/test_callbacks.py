@@ -9,8 +9,8 @@ import pytest
 import requests
 from twilio.rest import Client
 
+from alerts.core.settings import SANDBOX_ACCOUNT_SID
 from alerts.sandbox.store import FailureRule
-from alerts.settings import SANDBOX_ACCOUNT_SID
 from tests.sandbox.conftest import ALERT_NUMBER, Receiver, Sandbox, client_for, wait_until
 
 VILLAGER = "+243810000001"

@@ -11,8 +11,8 @@ import pytest
 import requests
 from twilio.rest import Client
 
+from alerts.core.settings import SANDBOX_ACCOUNT_SID
 from alerts.sandbox.inbound import parse_twiml
-from alerts.settings import SANDBOX_ACCOUNT_SID
 from tests.sandbox.conftest import ALERT_NUMBER, Receiver, Sandbox, wait_until
 
 VILLAGER = "+243810000001"

@@ -10,8 +10,8 @@ import requests
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from alerts.clock import FakeClock
-from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
+from alerts.core.clock import FakeClock
+from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
 from tests.sandbox.conftest import ALERT_NUMBER, Sandbox, client_for
 
 VILLAGER = "+243810000001"

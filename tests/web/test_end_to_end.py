@@ -19,10 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.rest import Client
 
-from alerts.adapters.twilio_sms import build_twilio_client
-from alerts.db.models import Incident
-from alerts.services.ledger import incident_timeline
-from alerts.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
+from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
+from alerts.correlation.models import Incident
+from alerts.correlation.timeline import incident_timeline
+from alerts.messaging.twilio_sms import build_twilio_client
 from alerts.supervisor import free_port, http_answers, redis_answers
 from tests.conftest import ROOT
 from tests.live import wait_until

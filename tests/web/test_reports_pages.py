@@ -18,11 +18,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.clock import FakeClock
-from alerts.db.models import Event
-from alerts.domain.audit.hxl import is_hashtag
+from alerts.audit.domain.hxl import is_hashtag
+from alerts.core.clock import FakeClock
+from alerts.timeline.models import Event
 from alerts.web import reports
-from tests.integration.services.audit_scenario import Scenario, at
+from tests.audit.scenario import Scenario, at
 
 
 @dataclass(frozen=True)

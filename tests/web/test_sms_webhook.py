@@ -11,8 +11,11 @@ from rq import Queue
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from alerts.db.models import DeliveryReceipt, Event, InboundMessage, OutboundMessage, Outbox, Sender
-from alerts.settings import SANDBOX_AUTH_TOKEN
+from alerts.core.settings import SANDBOX_AUTH_TOKEN
+from alerts.intake.models import InboundMessage
+from alerts.messaging.models import DeliveryReceipt, OutboundMessage, Outbox
+from alerts.registry.models import Sender
+from alerts.timeline.models import Event
 from alerts.web import create_app
 from tests.live import FOCAL_POINT_KIWANJA, FOCAL_POINT_MAVIVI, LiveSystem
 from workers.queue import QUEUE_NAME

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from sqlalchemy import func, select
 
-from alerts.db.models import InboundMessage
+from alerts.intake.models import InboundMessage
 from tests.live import FOCAL_POINT_MAVIVI, LiveSystem
 from tests.web.test_sms_webhook import signed_post
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from alerts.db.models import Model
-from alerts.db.session import make_engine
+from alerts.core.db.session import make_engine
+from alerts.db.schema import Model
 
 config = context.config
 target_metadata = Model.metadata

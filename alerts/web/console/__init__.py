@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, redirect, url_for
 from werkzeug.wrappers import Response
 
-from alerts.adapters.login_throttle import LoginThrottle
-from alerts.settings import Settings
+from alerts.console.login_throttle import LoginThrottle
+from alerts.core.settings import Settings
 from alerts.web import reports, sms, voice
 from alerts.web.console import actions, auth, incident, queue, relay, security, stream
 from alerts.web.console.filters import register_filters

@@ -15,11 +15,15 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from alerts.db.models import Report
-from alerts.db.session import write_transaction
-from alerts.domain.console.roles import Permission
-from alerts.services import evaluation_records, incident_ops, operator, outbox, senders
-from alerts.services.incident_ops import OperationRefused
+from alerts.audit import evaluation_records
+from alerts.console import operator
+from alerts.console.domain.roles import Permission
+from alerts.core.db.session import write_transaction
+from alerts.correlation import merge_split as incident_ops
+from alerts.correlation.merge_split import OperationRefused
+from alerts.correlation.models import Report
+from alerts.messaging import outbox
+from alerts.registry import senders
 from alerts.web.console.errors import html_error
 from alerts.web.console.security import (
     current_user,

@@ -16,9 +16,9 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from alerts.adapters.login_throttle import LoginThrottle
-from alerts.db.session import write_transaction
-from alerts.services import users
+from alerts.console import users
+from alerts.console.login_throttle import LoginThrottle
+from alerts.core.db.session import write_transaction
 from alerts.web.console.errors import html_error
 from alerts.web.console.security import SESSION_KEY, login_required
 from alerts.web.context import web_context

@@ -9,11 +9,12 @@ from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from alerts.db.models import Incident, OperatingBase, Unit
-from alerts.domain.outcomes import OUTCOME_LABELS
-from alerts.services import operator
-from alerts.services.incident_ops import OperationRefused
-from alerts.services.incident_view import incident_page, map_data
+from alerts.console import operator
+from alerts.console.incident_view import incident_page, map_data
+from alerts.correlation.merge_split import OperationRefused
+from alerts.correlation.models import Incident
+from alerts.dispatch.domain.outcomes import OUTCOME_LABELS
+from alerts.registry.models import OperatingBase, Unit
 from alerts.web.console.errors import html_error
 from alerts.web.console.security import (
     current_user,

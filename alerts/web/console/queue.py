@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from werkzeug.exceptions import HTTPException
 
-from alerts.domain.console.queue import FLAG_LABELS
-from alerts.domain.console.roles import may
-from alerts.services.queue_view import queue_rows, sms_queue_alarm
+from alerts.console.domain.queue import FLAG_LABELS
+from alerts.console.domain.roles import may
+from alerts.console.queue_view import queue_rows, sms_queue_alarm
 from alerts.web.console.errors import html_error
 from alerts.web.console.security import current_user, login_required, login_required_passive
 from alerts.web.context import web_context

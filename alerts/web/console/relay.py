@@ -9,8 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from alerts.db.session import write_transaction
-from alerts.services.relay import CHANNELS, RelayRefused, RelayRequest, relay_alert
+from alerts.core.db.session import write_transaction
+from alerts.intake.relay import CHANNELS, RelayRefused, RelayRequest, relay_alert
 from alerts.web.console.errors import html_error
 from alerts.web.console.security import current_user, login_required, require
 from alerts.web.context import web_context

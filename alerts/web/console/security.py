@@ -19,12 +19,12 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from alerts.db.models import Incident
-from alerts.db.session import write_transaction
-from alerts.domain.console.roles import PERMISSIONS, Permission, may
-from alerts.services import scoping, users
-from alerts.services.users import CurrentUser
-from alerts.settings import Settings
+from alerts.console import scoping, users
+from alerts.console.domain.roles import PERMISSIONS, Permission, may
+from alerts.console.users import CurrentUser
+from alerts.core.db.session import write_transaction
+from alerts.core.settings import Settings
+from alerts.correlation.models import Incident
 from alerts.web.context import web_context
 
 log = logging.getLogger(__name__)

@@ -19,11 +19,11 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, stream_with_context
 from werkzeug.exceptions import HTTPException
 
-from alerts.adapters.live_redis import Subscription
-from alerts.db.models import Incident
-from alerts.domain.console.scope import sees
-from alerts.services.scoping import single_mission
-from alerts.services.users import CurrentUser
+from alerts.console.domain.scope import sees
+from alerts.console.scoping import single_mission
+from alerts.console.users import CurrentUser
+from alerts.correlation.models import Incident
+from alerts.timeline.live_redis import Subscription
 from alerts.web.console.errors import html_error
 from alerts.web.console.security import current_user, load_user, login_required_passive
 from alerts.web.context import WebContext, web_context

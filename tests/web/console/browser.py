@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from alerts.db.models import Incident
+from alerts.correlation.models import Incident
 from tests.live import LiveSystem
 from tests.web.console.helpers import PASSWORD
 

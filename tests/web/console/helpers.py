@@ -8,10 +8,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.clock import Clock
-from alerts.db.models import Sender
-from alerts.db.session import write_transaction
-from alerts.services import users
+from alerts.console import users
+from alerts.core.clock import Clock
+from alerts.core.db.session import write_transaction
+from alerts.registry.models import Sender
 from tests.live import LiveSystem
 
 PASSWORD = "a long test password"

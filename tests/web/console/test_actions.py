@@ -7,10 +7,11 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from alerts.db.models import Event, Incident, Report
-from alerts.db.session import write_transaction
-from alerts.services import ledger
-from alerts.services.ledger import Subject
+from alerts.core.db.session import write_transaction
+from alerts.correlation.models import Incident, Report
+from alerts.timeline import ledger
+from alerts.timeline.ledger import Subject
+from alerts.timeline.models import Event
 from tests.live import LiveSystem
 from tests.web.console.helpers import add_user, csrf_from, logged_in_client
 

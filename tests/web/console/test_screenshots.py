@@ -16,7 +16,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from alerts.db.models import Incident
+from alerts.correlation.models import Incident
 from tests.live import FOCAL_POINT_KIWANJA, FOCAL_POINT_MAVIVI, LiveSystem
 from tests.web.console.browser import log_in, wait_live
 from tests.web.console.helpers import add_user

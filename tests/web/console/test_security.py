@@ -11,9 +11,10 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from alerts.db.models import Event, Incident
-from alerts.db.session import write_transaction
-from alerts.services import users
+from alerts.console import users
+from alerts.core.db.session import write_transaction
+from alerts.correlation.models import Incident
+from alerts.timeline.models import Event
 from alerts.web import create_app
 from alerts.web.console.security import csp
 from tests.live import FOCAL_POINT_MAVIVI, LiveSystem

@@ -1,0 +1,222 @@
+"""Operators merge and split incidents. Nothing is deleted or rewritten: reports
+move, a merged incident keeps its row, and every operation is an event that
+names its actor and reason and can itself be undone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alerts.core.references import unused_ref
+from alerts.correlation.assign import index_cells, report_facts
+from alerts.correlation.domain.incident import absorb, new_incident_view
+from alerts.correlation.domain.rules import CorrelationRules
+from alerts.correlation.models import Incident, Report
+from alerts.timeline import ledger
+from alerts.timeline.ledger import Subject
+from alerts.timeline.models import Event
+
+
+class OperationRefused(ValueError):
+    """The operation makes no sense as asked; the message says why."""
+
+
+def _incident(session: Session, incident_id: int) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise OperationRefused(f"no incident {incident_id}")
+    if incident.merged_into_id is not None:
+        raise OperationRefused(
+            f"incident {incident.ref} was merged into incident {incident.merged_into_id}"
+        )
+    return incident
+
+
+def _require_reason(reason: str) -> str:
+    if len(reason.strip()) < 3:
+        raise OperationRefused("give a reason: it goes into the timeline")
+    return reason.strip()
+
+
+def _reports(session: Session, incident_id: int) -> list[Report]:
+    return list(
+        session.scalars(
+            select(Report)
+            .where(Report.incident_id == incident_id)
+            .order_by(Report.received_at, Report.id)
+        )
+    )
+
+
+def recompute(session: Session, incident: Incident, rules: CorrelationRules) -> None:
+    """Rebuild an incident's summary from the reports it holds now."""
+    reports = _reports(session, incident.id)
+    if not reports:
+        return
+    view = new_incident_view(incident.id, report_facts(reports[0]))
+    for report in reports[1:]:
+        view = absorb(view, report_facts(report), rules)
+    incident.first_report_at, incident.last_report_at = view.first_report_at, view.last_report_at
+    incident.informants = len(view.informants)
+    incident.severity, incident.threat = view.severity, view.threat
+    incident.lat = view.point.lat if view.point else None
+    incident.lon = view.point.lon if view.point else None
+    incident.radius_m = view.radius_m
+    index_cells(session, incident.id, reports)
+
+
+def merge(
+    session: Session,
+    now: datetime,
+    rules: CorrelationRules,
+    *,
+    survivor_id: int,
+    absorbed_id: int,
+    actor: str,
+    reason: str,
+) -> Event:
+    """Move every report of `absorbed` into `survivor`; `absorbed` stays, marked merged."""
+    reason = _require_reason(reason)
+    if survivor_id == absorbed_id:
+        raise OperationRefused("an incident cannot be merged into itself")
+    survivor, absorbed = _incident(session, survivor_id), _incident(session, absorbed_id)
+    moved = [r.id for r in _reports(session, absorbed.id)]
+    for report in _reports(session, absorbed.id):
+        report.incident_id = survivor.id
+    previous_status = absorbed.status
+    absorbed.status, absorbed.merged_into_id = "merged", survivor.id
+    session.flush()
+    recompute(session, survivor, rules)
+    return ledger.record(
+        session,
+        now,
+        "incident.merged",
+        Subject("incident", absorbed.id),
+        {
+            "into": survivor.id,
+            "absorbed": absorbed.id,
+            "moved_reports": moved,
+            "absorbed_status": previous_status,
+            "reason": reason,
+        },
+        actor=actor,
+        incident_id=survivor.id,
+    )
+
+
+def split(
+    session: Session,
+    now: datetime,
+    rules: CorrelationRules,
+    *,
+    incident_id: int,
+    report_ids: list[int],
+    actor: str,
+    reason: str,
+) -> Incident:
+    """Move some reports out into a new incident, which is linked to the original."""
+    reason = _require_reason(reason)
+    original = _incident(session, incident_id)
+    held = {r.id: r for r in _reports(session, original.id)}
+    wanted = set(report_ids)
+    if not wanted or not wanted <= set(held):
+        raise OperationRefused(f"reports {sorted(wanted - set(held))} are not in this incident")
+    if wanted == set(held):
+        raise OperationRefused("a split must leave at least one report behind")
+    first = min((held[i] for i in wanted), key=lambda r: r.received_at)
+    created = Incident(
+        ref=unused_ref(session, Incident.ref),
+        status="open",
+        threat=first.threat,
+        severity=first.severity,
+        lat=first.lat,
+        lon=first.lon,
+        radius_m=first.radius_m,
+        place_name=first.place_name,
+        first_report_at=first.received_at,
+        last_report_at=first.received_at,
+        opened_at=now,
+        informants=1,
+    )
+    session.add(created)
+    session.flush()
+    for report_id in sorted(wanted):
+        held[report_id].incident_id = created.id
+    session.flush()
+    recompute(session, created, rules)
+    recompute(session, original, rules)
+    ledger.record(
+        session,
+        now,
+        "incident.split",
+        Subject("incident", original.id),
+        {
+            "from": original.id,
+            "new": created.id,
+            "new_ref": created.ref,
+            "moved_reports": sorted(wanted),
+            "reason": reason,
+        },
+        actor=actor,
+        incident_id=original.id,
+    )
+    return created
+
+
+def undo(
+    session: Session,
+    now: datetime,
+    rules: CorrelationRules,
+    *,
+    event_seq: int,
+    actor: str,
+    reason: str,
+) -> Event:
+    """Reverse a merge or a split, as a new event; the original event stays."""
+    reason = _require_reason(reason)
+    event = session.scalars(select(Event).where(Event.seq == event_seq)).first()
+    if event is None or event.kind not in {"incident.merged", "incident.split"}:
+        raise OperationRefused(f"event {event_seq} is not a merge or a split")
+    for earlier in session.scalars(
+        select(Event).where(Event.kind.in_(["incident.merge_undone", "incident.split_undone"]))
+    ):
+        if earlier.data.get("undoes") == event_seq:
+            raise OperationRefused(f"event {event_seq} was already undone (event {earlier.seq})")
+    moved: list[int] = list(event.data["moved_reports"])
+    if event.kind == "incident.merged":
+        back_to, away_from = int(event.data["absorbed"]), int(event.data["into"])
+        restored = session.get(Incident, back_to)
+        assert restored is not None
+        restored.status, restored.merged_into_id = event.data["absorbed_status"], None
+        kind = "incident.merge_undone"
+    else:
+        back_to, away_from = int(event.data["from"]), int(event.data["new"])
+        emptied = session.get(Incident, away_from)
+        assert emptied is not None
+        emptied.status, emptied.merged_into_id = "merged", back_to
+        kind = "incident.split_undone"
+    for report in session.scalars(select(Report).where(Report.id.in_(moved))):
+        if report.incident_id != away_from:
+            raise OperationRefused(f"report {report.id} has moved since; undo that first")
+        report.incident_id = back_to
+    joined_since = [r.id for r in _reports(session, away_from) if r.id not in set(moved)]
+    if event.kind == "incident.split" and joined_since:
+        raise OperationRefused(
+            f"reports {joined_since} joined the split-off incident since; merge it instead"
+        )
+    session.flush()
+    for incident_id in (back_to, away_from):
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+        recompute(session, incident, rules)
+    return ledger.record(
+        session,
+        now,
+        kind,
+        Subject("incident", away_from),
+        {"undoes": event_seq, "moved_reports": moved, "reason": reason},
+        actor=actor,
+        incident_id=back_to,
+    )

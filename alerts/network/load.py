@@ -1,0 +1,256 @@
+"""Loading the mission network file into the database.
+
+Loading is an upsert keyed on natural keys (base id, unit callsign, place
+name, phone number), all in one transaction: the same file twice changes
+nothing, and a failure half-way leaves the previous network intact.
+Entries missing from a newer file are left alone, never deleted: taskings
+and events still point at them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.core.db.session import write_transaction
+from alerts.core.vault import PhoneVault
+from alerts.network.domain.network_file import NetworkFile
+from alerts.registry.models import Contact, Mission, OperatingBase, Place, Sender, Unit
+from alerts.registry.senders import unique_pseudonym
+from alerts.timeline import ledger
+from alerts.timeline.ledger import Subject
+
+
+@dataclass
+class LoadSummary:
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def as_record(self) -> dict[str, dict[str, int]]:
+        return {
+            "created": dict(self.created),
+            "updated": dict(self.updated),
+            "unchanged": dict(self.unchanged),
+        }
+
+
+def _upsert(
+    session: Session,
+    summary: LoadSummary,
+    section: str,
+    row: Any | None,
+    new: type,
+    values: dict[str, Any],
+) -> Any:
+    """Create `new(**values)` or update `row` in place, counting what happened."""
+    if row is None:
+        row = new(**values)
+        session.add(row)
+        session.flush()
+        summary.created[section] += 1
+        return row
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    (summary.updated if changed else summary.unchanged)[section] += 1
+    return row
+
+
+def load_network(
+    factory: sessionmaker[Session], vault: PhoneVault, network: NetworkFile, now: datetime
+) -> LoadSummary:
+    summary = LoadSummary()
+    with write_transaction(factory) as session:
+        mission = session.scalars(select(Mission).where(Mission.name == network.mission)).first()
+        _upsert(
+            session,
+            summary,
+            "missions",
+            mission,
+            Mission,
+            {"name": network.mission, "dispatch": network.dispatch},
+        )
+        bases: dict[str, OperatingBase] = {}
+        for entry in network.bases:
+            existing = session.scalars(
+                select(OperatingBase).where(OperatingBase.key == entry.id)
+            ).first()
+            bases[entry.id] = _upsert(
+                session,
+                summary,
+                "bases",
+                existing,
+                OperatingBase,
+                {
+                    "key": entry.id,
+                    "mission": network.mission,
+                    "name": entry.name,
+                    "lat": entry.lat,
+                    "lon": entry.lon,
+                    "kind": entry.kind,
+                    "sector": entry.sector,
+                    "opened": entry.opened,
+                    "closed": entry.closed,
+                    "aor": entry.aor,
+                },
+            )
+        units: dict[str, Unit] = {}
+        for unit_entry in network.units:
+            existing_unit = session.scalars(
+                select(Unit).where(Unit.callsign == unit_entry.callsign)
+            ).first()
+            units[unit_entry.callsign] = _upsert(
+                session,
+                summary,
+                "units",
+                existing_unit,
+                Unit,
+                {
+                    "callsign": unit_entry.callsign,
+                    "base_id": bases[unit_entry.base].id,
+                    "role": unit_entry.role,
+                    "notice_to_move_min": unit_entry.notice_to_move_min,
+                    "travel_mode": unit_entry.mode,
+                    "country": unit_entry.country,
+                    "language": unit_entry.language,
+                    # Status is live state once loaded: replies and operators own it.
+                    **({} if existing_unit else {"status": unit_entry.status}),
+                },
+            )
+        places: dict[str, Place] = {}
+        for place_entry in network.places:
+            existing_place = session.scalars(
+                select(Place).where(
+                    Place.name == place_entry.name,
+                    Place.admin.is_(None)
+                    if place_entry.admin is None
+                    else Place.admin == place_entry.admin,
+                    Place.source == "network",
+                )
+            ).first()
+            places[place_entry.name.casefold()] = _upsert(
+                session,
+                summary,
+                "places",
+                existing_place,
+                Place,
+                {
+                    "name": place_entry.name,
+                    "alt_names": list(place_entry.alt_names),
+                    "lat": place_entry.lat,
+                    "lon": place_entry.lon,
+                    "admin": place_entry.admin,
+                    "source": "network",
+                },
+            )
+
+        contacts: dict[tuple[str, str], Contact] = {}
+        for contact_entry in network.contacts:
+            existing_contact = session.scalars(
+                select(Contact).where(
+                    Contact.mission == network.mission,
+                    Contact.role == contact_entry.role,
+                    Contact.name == contact_entry.name,
+                )
+            ).first()
+            contacts[(contact_entry.role, contact_entry.name)] = _upsert(
+                session,
+                summary,
+                "contacts",
+                existing_contact,
+                Contact,
+                {
+                    "mission": network.mission,
+                    "role": contact_entry.role,
+                    "name": contact_entry.name,
+                    "base_id": bases[contact_entry.base].id if contact_entry.base else None,
+                    "sector": contact_entry.sector,
+                    "language": contact_entry.language,
+                },
+            )
+
+        phones: dict[str, dict[str, Any]] = {}
+        for base_entry in network.bases:
+            for phone in base_entry.phones:
+                phones[phone] = {"role": "base", "base_id": bases[base_entry.id].id}
+        for unit_entry in network.units:
+            for rank, phone in enumerate(unit_entry.phones):
+                phones[phone] = {
+                    "role": "unit",
+                    "unit_id": units[unit_entry.callsign].id,
+                    "duty_rank": rank,
+                }
+        for contact_entry in network.contacts:
+            contact = contacts[(contact_entry.role, contact_entry.name)]
+            for rank, phone in enumerate(contact_entry.phones):
+                phones[phone] = {
+                    "role": "contact",
+                    "contact_id": contact.id,
+                    "duty_rank": rank,
+                    "language": contact_entry.language,
+                }
+        for sender_entry in network.senders:
+            values = phones.setdefault(sender_entry.phone, {})
+            values["role"] = sender_entry.role
+            values["language"] = sender_entry.language
+            if sender_entry.place:
+                values["place_id"] = places[sender_entry.place.casefold()].id
+            if sender_entry.base:
+                values["base_id"] = bases[sender_entry.base].id
+            if sender_entry.unit:
+                values["unit_id"] = units[sender_entry.unit].id
+        for phone, values in phones.items():
+            _register_phone(session, vault, summary, phone, values, now)
+
+        if summary.changed:
+            ledger.record(
+                session,
+                now,
+                "network.loaded",
+                Subject("network", None),
+                {"mission": network.mission, **summary.as_record()},
+                actor="operator",
+            )
+    return summary
+
+
+def _register_phone(
+    session: Session,
+    vault: PhoneVault,
+    summary: LoadSummary,
+    phone: str,
+    values: dict[str, Any],
+    now: datetime,
+) -> None:
+    number_hash = vault.lookup_hash(phone)
+    existing = session.scalars(select(Sender).where(Sender.number_hash == number_hash)).first()
+    fields = {
+        "role": values["role"],
+        "place_id": values.get("place_id"),
+        "base_id": values.get("base_id"),
+        "unit_id": values.get("unit_id"),
+        "contact_id": values.get("contact_id"),
+        "duty_rank": values.get("duty_rank"),
+        "language": values.get("language"),
+        "registered": True,
+    }
+    if existing is None:
+        fields |= {
+            "pseudonym": unique_pseudonym(session, vault, values["role"], number_hash),
+            "number_encrypted": vault.encrypt(phone),
+            "number_hash": number_hash,
+            "created_at": now,
+        }
+    _upsert(session, summary, "senders", existing, Sender, fields)

@@ -1,0 +1,1 @@
+"""Who and where: missions, bases, units, contacts, places, and the phones of everyone who texts."""
