@@ -10,12 +10,15 @@ run: $(STAMP)  ## The whole system on embedded defaults; Ctrl-C stops it.
 	$(BIN)/alerts up
 
 test: $(STAMP)  ## The whole test suite (PostgreSQL too when ALERTS_TEST_DATABASE_URL is set).
+	bash scripts/install-test-deps.sh
 	$(BIN)/pytest
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, mypy, the import contracts and the size limits, as CI runs them.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_sizes.py
 
 bench: $(STAMP)  ## Every benchmark; each rewrites its section of docs/benchmarks.md.
 	$(BIN)/python -m bench.intake
@@ -26,7 +29,7 @@ bench: $(STAMP)  ## Every benchmark; each rewrites its section of docs/benchmark
 	$(BIN)/python -m bench.report
 
 $(STAMP): pyproject.toml
-	@command -v redis-server >/dev/null || echo "note: redis-server is not installed; make run needs a Redis at ALERTS_REDIS_URL, and the tests need redis-server"
+	@command -v redis-server >/dev/null || echo "note: redis-server is not installed; make run needs a Redis at ALERTS_REDIS_URL (make test installs it)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"

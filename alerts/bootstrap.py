@@ -33,7 +33,7 @@ def service_context(
         sms: the SMS port; the Twilio SDK (real Twilio or the sandbox) by default.
         engine: reuse an engine the caller already holds.
     """
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, settings.db_timeouts)
     return ServiceContext(
         factory=session_factory(engine),
         vault=PhoneVault(settings.require_data_key()),

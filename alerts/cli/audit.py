@@ -60,7 +60,7 @@ def verify(anchor_values: tuple[str, ...], anchor_files: tuple[Path, ...]) -> No
     """
     anchors = _anchors(anchor_values, anchor_files)
     settings = load_settings()
-    factory = session_factory(make_engine(settings.database_url))
+    factory = session_factory(make_engine(settings.database_url, settings.db_timeouts))
     with database_errors_explained(), factory() as session:
         outcome = verify_ledger(session, anchors)
     if outcome.superuser:
@@ -99,7 +99,7 @@ def anchor(as_json: bool) -> None:
     --anchor HASH:COUNT` then proves the history up to it was not rewritten.
     """
     settings = load_settings()
-    factory = session_factory(make_engine(settings.database_url))
+    factory = session_factory(make_engine(settings.database_url, settings.db_timeouts))
     with database_errors_explained(), factory() as session:
         head = head_anchor(session)
     if head is None:

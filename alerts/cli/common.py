@@ -10,13 +10,14 @@ import click
 from alembic.util.exc import CommandError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from alerts.cli.local_keys import with_local_keys
 from alerts.core.settings import Settings, SettingsError
 from alerts.core.vault import PhoneVault
 
 
 def load_settings() -> Settings:
     try:
-        return Settings.from_env(os.environ)
+        return Settings.from_env(with_local_keys(os.environ))
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
 

@@ -101,7 +101,8 @@ def stats() -> None:
 
 
 def _factory() -> sessionmaker[Session]:
-    return session_factory(make_engine(load_settings().database_url))
+    settings = load_settings()
+    return session_factory(make_engine(settings.database_url, settings.db_timeouts))
 
 
 def _import(

@@ -113,7 +113,7 @@ def geolocate_command(
         keyword_lists = load_keyword_lists(keywords or settings.keywords_dir)
     except KeywordListError as error:
         raise click.ClickException("\n".join(error.problems)) from None
-    factory = session_factory(make_engine(settings.database_url))
+    factory = session_factory(make_engine(settings.database_url, settings.db_timeouts))
     with database_errors_explained(), factory() as session:
         geolocator = Geolocator(session, keyword_lists)
         if len(geolocator.index) == 0:

@@ -55,7 +55,7 @@ def import_command(files: tuple[Path, ...], dataset: str | None, shipped: bool, 
     if dataset is not None and len(paths) > 1:
         raise click.UsageError("--dataset names one file's rows; import files one by one")
     settings = load_settings()
-    factory = session_factory(make_engine(settings.database_url))
+    factory = session_factory(make_engine(settings.database_url, settings.db_timeouts))
     failed = []
     for path in paths:
         raw = path.read_bytes()
@@ -80,7 +80,7 @@ def import_command(files: tuple[Path, ...], dataset: str | None, shipped: bool, 
 def list_command() -> None:
     """Datasets imported, with their rows by mission and kind."""
     settings = load_settings()
-    factory = session_factory(make_engine(settings.database_url))
+    factory = session_factory(make_engine(settings.database_url, settings.db_timeouts))
     with database_errors_explained(), factory() as session:
         rows = session.execute(
             select(

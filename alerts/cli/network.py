@@ -43,7 +43,7 @@ def load(file: Path) -> None:
     settings = load_settings()
     parsed = read_network_file(file)
     vault = load_vault(settings)
-    factory = session_factory(make_engine(settings.database_url))
+    factory = session_factory(make_engine(settings.database_url, settings.db_timeouts))
     with database_errors_explained():
         summary = load_network(factory, vault, parsed, SystemClock().now())
     for section in ("missions", "bases", "units", "places", "contacts", "senders"):

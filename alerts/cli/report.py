@@ -96,7 +96,7 @@ def _run(
         **({"stuck_after": stuck_after} if stuck_after is not None else {}),
     )
     settings = load_settings()
-    factory = session_factory(make_engine(settings.database_url))
+    factory = session_factory(make_engine(settings.database_url, settings.db_timeouts))
     click.echo(f"building the {kind} report for {period.label()}…", err=True)
     started = time.perf_counter()
     try:

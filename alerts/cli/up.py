@@ -10,13 +10,14 @@ from types import FrameType
 
 import click
 
+from alerts.cli.local_keys import make_local_keys
 from alerts.cli.network import read_network_file
 from alerts.console.scoping import known_missions
 from alerts.console.users import ensure_first_admin
 from alerts.core.clock import SystemClock
 from alerts.core.db.session import make_engine, session_factory, write_transaction
 from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
-from alerts.core.vault import PhoneVault, generate_key
+from alerts.core.vault import PhoneVault
 from alerts.db import migrate
 from alerts.locating.gazetteer.starter import import_starter
 from alerts.network.load import load_network
@@ -47,21 +48,6 @@ def dev_defaults(instance: Path, web_bind: str, sandbox_port: int) -> dict[str, 
     }
 
 
-def dev_secrets(instance: Path) -> dict[str, str]:
-    """Keys for local use, made once and kept: numbers stored under a data key
-    can only be read with that same key."""
-    path = instance / "dev-secrets.env"
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            f"ALERTS_SECRET_KEY={generate_key()}\nALERTS_DATA_KEY={generate_key()}\n",
-            encoding="utf-8",
-        )
-        path.chmod(0o600)
-    pairs = (line.split("=", 1) for line in path.read_text("utf-8").splitlines() if "=" in line)
-    return {key.strip(): value.strip() for key, value in pairs}
-
-
 @click.command()
 @click.option(
     "--network",
@@ -83,7 +69,7 @@ def up(network_file: Path, web_bind: str, sandbox_port: int, instance: Path) -> 
     """Start Redis (if none answers), the sandbox, web, worker and scheduler. Ctrl-C stops them."""
     root = Path.cwd()
     instance = instance.resolve()
-    defaults = dev_defaults(instance, web_bind, sandbox_port) | dev_secrets(instance)
+    defaults = dev_defaults(instance, web_bind, sandbox_port) | make_local_keys(instance)
     env = with_defaults(os.environ, defaults)
     stack = Stack(env=env, workdir=root, instance=instance)
 
@@ -98,7 +84,7 @@ def up(network_file: Path, web_bind: str, sandbox_port: int, instance: Path) -> 
         settings = Settings.from_env(env)
         migrate.upgrade(settings.database_url)
         click.echo(f"database   {settings.database_url} (migrated)")
-        factory = session_factory(make_engine(settings.database_url))
+        factory = session_factory(make_engine(settings.database_url, settings.db_timeouts))
         summary = load_network(
             factory,
             PhoneVault(settings.require_data_key()),

@@ -18,7 +18,8 @@ from alerts.core.db.session import make_engine, session_factory, write_transacti
 
 
 def _factory() -> sessionmaker[Session]:
-    return session_factory(make_engine(load_settings().database_url))
+    settings = load_settings()
+    return session_factory(make_engine(settings.database_url, settings.db_timeouts))
 
 
 def _password(from_stdin: bool) -> tuple[str, bool]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from alerts.core.db.timeouts import DatabaseTimeouts
+
 
 class SettingsError(ValueError):
     """A setting is missing or malformed. The message says which and how to fix it."""
@@ -57,6 +59,15 @@ SETTINGS_HELP: dict[str, str] = {
     "ALERTS_TILE_URL": "Unset: a plain map with the mission's places. A URL template such as "
     "https://tiles.example.org/{z}/{x}/{y}.png: a (self-hosted) tile server.",
     "ALERTS_TILE_ATTRIBUTION": "Attribution text shown on the map for ALERTS_TILE_URL's tiles.",
+    "ALERTS_DB_STATEMENT_TIMEOUT_MS": "PostgreSQL: a statement is cancelled after this many ms "
+    "(0: never).",
+    "ALERTS_DB_LOCK_TIMEOUT_MS": "PostgreSQL: waiting for a lock fails after this many ms, so a "
+    "stalled transaction elsewhere costs a retry, not a hang.",
+    "ALERTS_DB_IDLE_TX_TIMEOUT_MS": "PostgreSQL: a session idle inside a transaction this many ms "
+    "is ended, releasing its locks.",
+    "ALERTS_DB_CONNECT_TIMEOUT_S": "PostgreSQL: opening a connection gives up after this.",
+    "ALERTS_DB_KEEPALIVE_IDLE_S": "PostgreSQL: TCP keepalives probe a silent connection after "
+    "this many seconds (then 3 probes 10 s apart), so a vanished host is noticed.",
 }
 
 
@@ -81,6 +92,22 @@ def _int(value: str, name: str) -> int:
         return int(value)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number (got {value!r})") from None
+
+
+def _db_timeouts(env: Mapping[str, str]) -> DatabaseTimeouts:
+    limits: dict[str, int] = {}
+    for name, field in (
+        ("ALERTS_DB_STATEMENT_TIMEOUT_MS", "statement_ms"),
+        ("ALERTS_DB_LOCK_TIMEOUT_MS", "lock_ms"),
+        ("ALERTS_DB_IDLE_TX_TIMEOUT_MS", "idle_in_transaction_ms"),
+        ("ALERTS_DB_CONNECT_TIMEOUT_S", "connect_s"),
+        ("ALERTS_DB_KEEPALIVE_IDLE_S", "keepalive_idle_s"),
+    ):
+        if env.get(name):
+            limits[field] = _int(env[name], name)
+            if limits[field] < 0:
+                raise SettingsError(f"{name} must be 0 or more (got {limits[field]})")
+    return DatabaseTimeouts(**limits)
 
 
 @dataclass(frozen=True)
@@ -117,6 +144,7 @@ class Settings:
     login_limit: str = "5 per 15 minutes"
     tile_url: str | None = None
     tile_attribution: str = ""
+    db_timeouts: DatabaseTimeouts = DatabaseTimeouts()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -181,6 +209,7 @@ class Settings:
             values["max_request_bytes"] = _int(
                 env["ALERTS_MAX_REQUEST_BYTES"], "ALERTS_MAX_REQUEST_BYTES"
             )
+        values["db_timeouts"] = _db_timeouts(env)
         settings = cls(**values)  # type: ignore[arg-type]
         settings.validate()
         return settings

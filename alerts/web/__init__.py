@@ -34,7 +34,7 @@ def create_app(
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
     )
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.db_timeouts)
     clock = clock or SystemClock()
     context = WebContext(
         settings=settings,

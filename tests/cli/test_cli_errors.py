@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from alerts.cli import main
@@ -18,7 +19,8 @@ def run(args: list[str], env: dict[str, str]) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_network_load_without_a_data_key(tmp_path: Path) -> None:
+def test_network_load_without_a_data_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # away from any local keys `make run` made in the checkout
     code, output = run(
         ["network", "load", EXAMPLE],
         {"ALERTS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}", "ALERTS_DATA_KEY": ""},

@@ -10,14 +10,20 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.core.db.timeouts import DatabaseTimeouts
+
 # Any constant works; it only has to be the same in every process.
 LEDGER_LOCK_KEY = 7_215_001
 WRITER_OPTION = "alerts_writer"
 _LOCKED_IN = "alerts_ledger_locked_in"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine tuned for this system's writers: web, workers and scheduler at once."""
+def make_engine(url: str, timeouts: DatabaseTimeouts | None = None, **kwargs: Any) -> Engine:
+    """An engine tuned for this system's writers: web, workers and scheduler at once.
+
+    On PostgreSQL every connection carries `timeouts` (the defaults unless the
+    settings say otherwise), so a stalled transaction elsewhere costs a retry, not a hang.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -25,7 +31,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _serialise_sqlite_writers(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    connect_args = (timeouts or DatabaseTimeouts()).psycopg_connect_args()
+    # Options already in the URL (a search_path, say) come first; ours are added to them.
+    url_options = parsed.query.get("options")
+    if isinstance(url_options, str):
+        connect_args["options"] = f"{url_options} {connect_args['options']}"
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def _serialise_sqlite_writers(engine: Engine) -> None:

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from alerts.core.db.session import make_engine
+from alerts.core.db.timeouts import DatabaseTimeouts
 from alerts.db.schema import Model
 
 config = context.config
@@ -28,7 +29,9 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    engine = make_engine(
+        config.get_main_option("sqlalchemy.url") or "", DatabaseTimeouts.for_maintenance()
+    )
     # Migrations manage their own transactions; drop the IMMEDIATE begin hook's effect
     # by running DDL on a plain connection.
     with engine.connect() as conn:
