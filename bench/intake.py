@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from alerts.cli.network import read_network_file
 from alerts.core.db.session import make_engine, session_factory
@@ -76,17 +76,7 @@ def measure(args: argparse.Namespace, workdir: Path, cleanup: ExitStack) -> int:
     processes = servers.Processes(workdir)
     cleanup.callback(processes.stop)
     redis_url = servers.start_redis(processes, workdir)
-    settings = {
-        # Our own application_name tells the app's sessions from others' in pg_stat_activity.
-        "ALERTS_DATABASE_URL": servers.with_query(database_url, application_name=workdir.name),
-        "ALERTS_REDIS_URL": redis_url,
-        "ALERTS_SECRET_KEY": secrets.token_urlsafe(32),
-        "ALERTS_DATA_KEY": data_key,
-        "ALERTS_SMS_AUTO_REPLY": "1",
-        "ALERTS_LOG_LEVEL": "INFO",
-        "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,
-    }
+    settings = _server_settings(database_url, redis_url, data_key, workdir)
     stop = threading.Event()
     cleanup.callback(stop.set)
     rng = random.Random(20240601)  # the same bodies and senders every run; fresh sids
@@ -131,20 +121,49 @@ def measure(args: argparse.Namespace, workdir: Path, cleanup: ExitStack) -> int:
             print(f"\n{name}.log: {count} lines of trouble, the first ones:", *lines, sep="\n  ")
 
     if not args.no_doc:
-        code = report.code_state()
-        if code != code_at_start:
-            code = f"{code_at_start} when the servers started, {code} by the end"
-        load_line = (
-            f"N = {args.requests} distinct, signed webhooks per app after {WARMUP} warm-up ones, "
-            f"C = {args.concurrency} keep-alive clients, {SENDERS} fictional senders (16 of "
-            "them registered focal points)"
-        )
-        machine = report.describe_machine(engine, redis_url)
-        gunicorn_line = report.gunicorn_line(gunicorn, flags)
-        doc = report.section(datetime.now(UTC), machine, code, gunicorn_line, load_line, outcome)
-        write_section(DOC, report.SECTION, doc, header=report.HEADER)
-        print(f"\nwrote the '{report.SECTION[3:]}' section of {DOC}", file=sys.stderr)
+        _write_doc(args, engine, redis_url, code_at_start, (gunicorn, flags), outcome)
     return 1 if trouble else 0
+
+
+def _server_settings(
+    database_url: str, redis_url: str, data_key: str, workdir: Path
+) -> dict[str, str]:
+    """The environment both servers run with, besides their own public URL."""
+    return {
+        # Our own application_name tells the app's sessions from others' in pg_stat_activity.
+        "ALERTS_DATABASE_URL": servers.with_query(database_url, application_name=workdir.name),
+        "ALERTS_REDIS_URL": redis_url,
+        "ALERTS_SECRET_KEY": secrets.token_urlsafe(32),
+        "ALERTS_DATA_KEY": data_key,
+        "ALERTS_SMS_AUTO_REPLY": "1",
+        "ALERTS_LOG_LEVEL": "INFO",
+        "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,
+    }
+
+
+def _write_doc(
+    args: argparse.Namespace,
+    engine: Engine,
+    redis_url: str,
+    code_at_start: str,
+    gunicorn: tuple[dict[str, str], list[str]],
+    outcome: report.Outcome,
+) -> None:
+    """Replace the doc's section with this run's, naming the code as it was measured."""
+    code = report.code_state()
+    if code != code_at_start:
+        code = f"{code_at_start} when the servers started, {code} by the end"
+    load_line = (
+        f"N = {args.requests} distinct, signed webhooks per app after {WARMUP} warm-up ones, "
+        f"C = {args.concurrency} keep-alive clients, {SENDERS} fictional senders (16 of "
+        "them registered focal points)"
+    )
+    machine = report.describe_machine(engine, redis_url)
+    gunicorn_line = report.gunicorn_line(*gunicorn)
+    doc = report.section(datetime.now(UTC), machine, code, gunicorn_line, load_line, outcome)
+    write_section(DOC, report.SECTION, doc, header=report.HEADER)
+    print(f"\nwrote the '{report.SECTION[3:]}' section of {DOC}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

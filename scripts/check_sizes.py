@@ -38,7 +38,9 @@ def main(roots: list[str]) -> int:
     if found:
         print(f"{len(found)} over the size limits: split them by meaning.", file=sys.stderr)
         return 1
-    print(f"sizes ok: no module over {MAX_MODULE_LINES} lines, no function over {MAX_FUNCTION_LINES}")
+    print(
+        f"sizes ok: no module over {MAX_MODULE_LINES} lines, no function over {MAX_FUNCTION_LINES}"
+    )
     return 0
 
 

@@ -31,6 +31,7 @@ from alerts.db import migrate
 from alerts.db.schema import Model
 from alerts.sandbox.app import SandboxConfig, create_sandbox_app
 from alerts.supervisor import free_port, redis_answers, redis_server_command
+from alerts.timeline.log_key import generate_log_key
 from alerts.web import create_app
 from tests.fakes import FakeNominatim
 from tests.live import ALERT_NUMBER, LiveSystem, load_test_network, serve
@@ -39,6 +40,7 @@ from workers.queue import RqJobQueue
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 DATA_KEY = generate_key()
+LOG_KEY = generate_log_key()
 
 
 def postgres_schema_url(base_url: str, schema: str) -> str:
@@ -138,6 +140,7 @@ def settings(database_url: str, redis_url: str) -> Settings:
         sms_from="+243810009999",
         secret_key="test-secret-key",
         data_key=DATA_KEY,
+        log_key=LOG_KEY,
         keywords_dir=ROOT / "config" / "keywords",
         correlation_file=ROOT / "config" / "correlation.yaml",
         dispatch_file=ROOT / "config" / "dispatch.yaml",
@@ -167,6 +170,7 @@ def live_system(
         sms_from=ALERT_NUMBER,
         secret_key="test-secret-key",
         data_key=DATA_KEY,
+        log_key=LOG_KEY,
         keywords_dir=ROOT / "config" / "keywords",
         correlation_file=ROOT / "config" / "correlation.yaml",
         dispatch_file=ROOT / "config" / "dispatch.yaml",

@@ -48,6 +48,7 @@ def process_env(settings: Settings, **extra: str) -> dict[str, str]:
         "ALERTS_REDIS_URL": settings.redis_url,
         "ALERTS_PUBLIC_URL": settings.public_url,
         "ALERTS_DATA_KEY": settings.data_key or "",
+        "ALERTS_LOG_KEY": settings.log_key or "",
         "ALERTS_KEYWORDS_DIR": str(settings.keywords_dir),
         "ALERTS_CORRELATION_FILE": str(settings.correlation_file),
         "ALERTS_DISPATCH_FILE": str(settings.dispatch_file),

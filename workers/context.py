@@ -44,7 +44,9 @@ class WorkerSetup:
             sms = self.sms or TwilioSmsSender(
                 build_twilio_client(self.settings), self.settings.sms_from
             )
-            factory = session_factory(make_engine(self.settings.database_url, self.settings.db_timeouts))
+            factory = session_factory(
+                make_engine(self.settings.database_url, self.settings.db_timeouts)
+            )
             self._services = dataclasses.replace(self._services, factory=factory, sms=sms)
             self._connected()
         return self._services

@@ -6,14 +6,15 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
 
+from alerts.core.domain.jobs import Job
 from alerts.core.ports import QueueUnavailable
 
 QUEUE_NAME = "alerts"
 
 # Jobs take one database id. Never a phone number, never an ORM object.
-JOBS = {
-    "process_message": "workers.jobs.process_message",
-    "send_sms": "workers.jobs.send_sms",
+JOBS: dict[Job, str] = {
+    Job.PROCESS_MESSAGE: "workers.jobs.process_message",
+    Job.SEND_SMS: "workers.jobs.send_sms",
 }
 # Carrier and database hiccups are retried; a job that keeps failing stays
 # visible in RQ's failed registry and its outbox row keeps its history.
@@ -32,8 +33,8 @@ class RqJobQueue:
 
     def enqueue(self, job: str, ref_id: int, job_id: str) -> None:
         try:
-            function = JOBS[job]
-        except KeyError:
+            function = JOBS[Job(job)]
+        except (ValueError, KeyError):
             raise ValueError(f"unknown job {job!r}; known: {', '.join(JOBS)}") from None
         try:
             self.queue.enqueue(

@@ -15,8 +15,10 @@ import signal
 import threading
 from types import FrameType
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from redis import Redis
 from redis.exceptions import RedisError
+from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.bootstrap import service_context
 from alerts.core.clock import Clock, SystemClock
@@ -26,12 +28,15 @@ from alerts.dispatch import sweeper
 from alerts.messaging import outbox
 from alerts.timeline import live
 from alerts.timeline.live_redis import RedisPublisher
+from alerts.timeline.log_key import load_log_key
+from alerts.timeline.sequencer import seal_all
 from workers.queue import RqJobQueue
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_KEY = "alerts:scheduler:heartbeat"
 HEARTBEAT_TTL_S = 5
+SEALING_INTERVAL_S = 0.2
 
 
 def scheduler_running(redis_url: str) -> bool:
@@ -49,7 +54,12 @@ def run_scheduler(
     clock: Clock | None = None,
     stop: threading.Event | None = None,
 ) -> int:
-    """Tick until stopped. Returns the number of outbox rows relayed."""
+    """Tick until stopped. Returns the number of outbox rows relayed.
+
+    Raises:
+        LogKeyError: ALERTS_LOG_KEY is missing or malformed: nothing could be sealed.
+    """
+    key = load_log_key(settings.log_key)
     configure_logging(settings.log_level)
     clock = clock or SystemClock()
     stop = stop or threading.Event()
@@ -62,6 +72,13 @@ def run_scheduler(
         signal.signal(signal.SIGINT, _stop)
     services = service_context(settings, clock=clock)
     factory = services.factory
+    sealing = threading.Thread(
+        target=seal_continually,
+        args=(factory, key, clock, stop),
+        name="sequencer",
+        daemon=True,
+    )
+    sealing.start()
     # Open consoles hear of the scheduler's events (deadlines fired) after each commit.
     live.publish_after_commit(factory, RedisPublisher(settings.redis_url))
     queue = RqJobQueue.from_url(settings.redis_url)
@@ -78,5 +95,26 @@ def run_scheduler(
         except Exception:
             # A database blip must not kill the one process that retries everything.
             log.exception("scheduler tick failed; retrying")
+        if once:
+            seal_all(factory, key, clock.now())
         if once or stop.wait(interval_s):
+            stop.set()
+            sealing.join(timeout=5)
             return relayed
+
+
+def seal_continually(
+    factory: sessionmaker[Session],
+    key: Ed25519PrivateKey,
+    clock: Clock,
+    stop: threading.Event,
+    interval_s: float = SEALING_INTERVAL_S,
+) -> None:
+    """Seal committed events into the log until stopped: its own thread, on a shorter
+    beat than the deadlines, so an event is in a signed head well within a second."""
+    while not stop.is_set():
+        try:
+            seal_all(factory, key, clock.now())
+        except Exception:
+            log.exception("sealing failed; retrying")
+        stop.wait(interval_s)

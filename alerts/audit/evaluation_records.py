@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from alerts.audit.domain.events import AttackEnded, ResponseAction
 from alerts.audit.domain.metrics.response import RESPONSE_ACTIONS
 from alerts.correlation.models import Incident
 from alerts.timeline import ledger
@@ -47,9 +48,8 @@ def record_attack_end(
     return ledger.record(
         session,
         now,
-        "incident.attack_ended",
+        AttackEnded(ended_at=ended_at),
         Subject("incident", incident.id),
-        {"ended_at": ended_at},
         actor=actor,
         incident_id=incident.id,
     )
@@ -74,9 +74,8 @@ def record_response_action(
     return ledger.record(
         session,
         now,
-        "incident.response_action",
+        ResponseAction(action=action, at=at),
         Subject("incident", incident.id),
-        {"action": action, "at": at},
         actor=actor,
         incident_id=incident.id,
     )

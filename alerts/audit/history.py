@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from alerts.audit.domain.events import HistoryImported
 from alerts.audit.domain.history.records import HistoricalRecord, check_header, parse_record
 from alerts.audit.domain.hxl import is_hashtag_row
 from alerts.audit.models import HistoricalIncident
@@ -145,15 +146,14 @@ def import_history(
     ledger.record(
         session,
         now,
-        "history.imported",
+        HistoryImported(
+            dataset=dataset,
+            sha256=summary.sha256,
+            kept=summary.kept,
+            bad_rows=len(errors),
+            replaced=summary.replaced,
+        ),
         Subject("dataset", None),
-        {
-            "dataset": dataset,
-            "sha256": summary.sha256,
-            "kept": summary.kept,
-            "bad_rows": len(errors),
-            "replaced": summary.replaced,
-        },
         actor=actor,
     )
     return summary

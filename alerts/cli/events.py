@@ -1,7 +1,7 @@
-"""`alerts events`: the hash-chained event timeline, as operators know it.
+"""`alerts events`: the event timeline, as operators know it.
 
 `alerts events verify` is the evaluators' `alerts audit verify` under its older
-name: one check of the chain, whichever name a runbook uses.
+name: one check of the log, whichever name a runbook uses.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alerts.cli.audit import verify
 
 @click.group()
 def events() -> None:
-    """The hash-chained event timeline."""
+    """The event timeline."""
 
 
 events.add_command(verify, name="verify")

@@ -9,18 +9,28 @@ from pathlib import Path
 import click
 
 from alerts.core.vault import generate_key
+from alerts.timeline.log_key import generate_log_key
 
 SECRETS_FILE = Path("instance") / "dev-secrets.env"
-KEYS = ("ALERTS_SECRET_KEY", "ALERTS_DATA_KEY")
+GENERATORS = {
+    "ALERTS_SECRET_KEY": generate_key,
+    "ALERTS_DATA_KEY": generate_key,
+    "ALERTS_LOG_KEY": generate_log_key,
+}
+KEYS = tuple(GENERATORS)
 
 
 def make_local_keys(instance: Path) -> dict[str, str]:
     """Keys for local use, made once and kept: numbers stored under a data key
     can only be read with that same key."""
     path = instance / SECRETS_FILE.name
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(f"{key}={generate_key()}\n" for key in KEYS), encoding="utf-8")
+    instance.mkdir(parents=True, exist_ok=True)
+    kept = read_keys(path) if path.exists() else {}
+    # A checkout from before the log key gets one added; the others are never replaced.
+    missing = [key for key in KEYS if not kept.get(key)]
+    if missing:
+        with path.open("a", encoding="utf-8") as file:
+            file.writelines(f"{key}={GENERATORS[key]()}\n" for key in missing)
         path.chmod(0o600)
     return read_keys(path)
 
@@ -42,7 +52,7 @@ def with_local_keys(env: Mapping[str, str], path: Path = SECRETS_FILE) -> dict[s
     taken = [key for key in missing if local.get(key)]
     if taken:
         click.echo(
-            f"using {' and '.join(taken)} from {path} (the local keys `make run` made); "
+            f"using {', '.join(taken)} from {path} (the local keys `make run` made); "
             "set them in the environment to use others",
             err=True,
         )

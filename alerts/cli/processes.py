@@ -6,6 +6,7 @@ import click
 
 from alerts.cli.common import load_settings
 from alerts.core.vault import generate_key
+from alerts.timeline.log_key import LogKeyError, generate_log_key
 from workers.runner import run_worker
 from workers.scheduler import run_scheduler
 
@@ -26,18 +27,22 @@ def worker(with_scheduler: bool, burst: bool) -> None:
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between ticks.")
 @click.option("--once", is_flag=True, help="Run one tick and exit.")
 def scheduler(interval: float, once: bool) -> None:
-    """Fire due deadlines and relay the outbox from the database each second, come what may."""
-    relayed = run_scheduler(load_settings(), interval_s=interval, once=once)
+    """Fire due deadlines, relay the outbox and seal the log, from the database, come what may."""
+    try:
+        relayed = run_scheduler(load_settings(), interval_s=interval, once=once)
+    except LogKeyError as error:
+        raise click.ClickException(str(error)) from None
     if once:
         click.echo(f"relayed {relayed} job(s)")
 
 
 @click.group()
 def keys() -> None:
-    """Secrets for ALERTS_SECRET_KEY and ALERTS_DATA_KEY."""
+    """Secrets for ALERTS_SECRET_KEY, ALERTS_DATA_KEY and ALERTS_LOG_KEY."""
 
 
 @keys.command()
-def generate() -> None:
+@click.option("--log", "for_log", is_flag=True, help="An Ed25519 key for ALERTS_LOG_KEY.")
+def generate(for_log: bool) -> None:
     """Print a new random key."""
-    click.echo(generate_key())
+    click.echo(generate_log_key() if for_log else generate_key())

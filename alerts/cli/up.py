@@ -81,67 +81,13 @@ def up(network_file: Path, web_bind: str, sandbox_port: int, instance: Path) -> 
         redis_url, started = stack.ensure_redis(env["ALERTS_REDIS_URL"])
         env["ALERTS_REDIS_URL"] = redis_url
         click.echo(f"redis      {redis_url}{' (private, started)' if started else ' (existing)'}")
-        settings = Settings.from_env(env)
-        migrate.upgrade(settings.database_url)
-        click.echo(f"database   {settings.database_url} (migrated)")
-        factory = session_factory(make_engine(settings.database_url, settings.db_timeouts))
-        summary = load_network(
-            factory,
-            PhoneVault(settings.require_data_key()),
-            read_network_file(network_file),
-            SystemClock().now(),
-        )
-        click.echo(f"network    {network_file} ({'loaded' if summary.changed else 'unchanged'})")
-        places = import_starter(factory)
-        click.echo(f"gazetteer  starter, {places.kept} places (GeoNames, CC BY 4.0)")
-        with write_transaction(factory) as session:
-            missions = known_missions(session) or ["local"]
-            first_password = ensure_first_admin(session, SystemClock().now(), missions[0])
-        if first_password is not None:
-            click.echo(
-                f"console    first account: admin / {first_password}  "
-                "(shown once; change it with `alerts users reset admin`)"
-            )
-
-        sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-        if http_answers(f"{sandbox_url}/_sandbox/health"):
-            click.echo(f"sandbox    {sandbox_url} (already running)")
-        else:
-            stack.start(
-                "sandbox",
-                alerts_command("sandbox", "--port", str(sandbox_port)),
-                ready=lambda: http_answers(f"{sandbox_url}/_sandbox/health"),
-            )
-            click.echo(f"sandbox    {sandbox_url}")
-        web_url = f"http://{web_bind}"
-        if http_answers(f"{web_url}/healthz"):
-            click.echo(f"web        {web_url} (already running)")
-        else:
-            stack.start(
-                "web",
-                gunicorn_command(web_bind, root / "config" / "gunicorn.conf.py"),
-                ready=lambda: http_answers(f"{web_url}/healthz"),
-            )
-            click.echo(f"web        {web_url}  (JOC console: {web_url}/console/)")
-        if live_workers(redis_url):
-            click.echo("worker     (already running)")
-        else:
-            stack.start("worker", alerts_command("worker", "--with-scheduler"))
-            click.echo("worker     started, with RQ scheduler")
-        if scheduler_running(redis_url):
-            click.echo("scheduler  (already running)")
-        else:
-            stack.start("scheduler", alerts_command("scheduler"))
-            click.echo("scheduler  started")
+        _prepare_data(env, network_file)
+        _start_services(stack, root, redis_url, web_bind, sandbox_port)
         click.echo(
             "\nReady. Try:  alerts sandbox send --from +243970000001 'Attaque -1.2167, 29.45'\n"
             "Ctrl-C stops what was started here, and nothing else."
         )
-        while True:
-            for child in stack.children:
-                if child.process.poll() is not None:
-                    raise StartError(f"{child.name} stopped (exit {child.process.returncode})")
-            time.sleep(0.5)
+        _watch(stack)
     except KeyboardInterrupt:
         click.echo("\nstopping...")
     except StartError as error:
@@ -151,3 +97,73 @@ def up(network_file: Path, web_bind: str, sandbox_port: int, instance: Path) -> 
     finally:
         stack.stop()
     click.echo("stopped")
+
+
+def _prepare_data(env: dict[str, str], network_file: Path) -> None:
+    """Migrate the database, load the network and starter gazetteer, make the first admin."""
+    settings = Settings.from_env(env)
+    migrate.upgrade(settings.database_url)
+    click.echo(f"database   {settings.database_url} (migrated)")
+    factory = session_factory(make_engine(settings.database_url, settings.db_timeouts))
+    summary = load_network(
+        factory,
+        PhoneVault(settings.require_data_key()),
+        read_network_file(network_file),
+        SystemClock().now(),
+    )
+    click.echo(f"network    {network_file} ({'loaded' if summary.changed else 'unchanged'})")
+    places = import_starter(factory)
+    click.echo(f"gazetteer  starter, {places.kept} places (GeoNames, CC BY 4.0)")
+    with write_transaction(factory) as session:
+        missions = known_missions(session) or ["local"]
+        first_password = ensure_first_admin(session, SystemClock().now(), missions[0])
+    if first_password is not None:
+        click.echo(
+            f"console    first account: admin / {first_password}  "
+            "(shown once; change it with `alerts users reset admin`)"
+        )
+
+
+def _start_services(
+    stack: Stack, root: Path, redis_url: str, web_bind: str, sandbox_port: int
+) -> None:
+    """Start the sandbox, web, worker and scheduler, each unless one already answers."""
+    sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+    if http_answers(f"{sandbox_url}/_sandbox/health"):
+        click.echo(f"sandbox    {sandbox_url} (already running)")
+    else:
+        stack.start(
+            "sandbox",
+            alerts_command("sandbox", "--port", str(sandbox_port)),
+            ready=lambda: http_answers(f"{sandbox_url}/_sandbox/health"),
+        )
+        click.echo(f"sandbox    {sandbox_url}")
+    web_url = f"http://{web_bind}"
+    if http_answers(f"{web_url}/healthz"):
+        click.echo(f"web        {web_url} (already running)")
+    else:
+        stack.start(
+            "web",
+            gunicorn_command(web_bind, root / "config" / "gunicorn.conf.py"),
+            ready=lambda: http_answers(f"{web_url}/healthz"),
+        )
+        click.echo(f"web        {web_url}  (JOC console: {web_url}/console/)")
+    if live_workers(redis_url):
+        click.echo("worker     (already running)")
+    else:
+        stack.start("worker", alerts_command("worker", "--with-scheduler"))
+        click.echo("worker     started, with RQ scheduler")
+    if scheduler_running(redis_url):
+        click.echo("scheduler  (already running)")
+    else:
+        stack.start("scheduler", alerts_command("scheduler"))
+        click.echo("scheduler  started")
+
+
+def _watch(stack: Stack) -> None:
+    """Wait until interrupted; a child that stops on its own stops everything."""
+    while True:
+        for child in stack.children:
+            if child.process.poll() is not None:
+                raise StartError(f"{child.name} stopped (exit {child.process.returncode})")
+        time.sleep(0.5)

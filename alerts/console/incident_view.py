@@ -11,15 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.console.domain.scope import Scope
-from alerts.console.queue_view import FINISHED
 from alerts.console.scoping import single_mission, visible
+from alerts.correlation.domain.status import FINAL
 from alerts.correlation.models import Incident, Report
 from alerts.correlation.timeline import incident_timeline
 from alerts.dispatch.domain.tasking import OPEN_STATUSES
 from alerts.dispatch.models import Deadline, Tasking
 from alerts.intake.models import InboundMessage
 from alerts.registry.models import OperatingBase, Place, Sender, Unit
-from alerts.timeline.models import Event
+from alerts.timeline.domain.kinds import EventKind
+from alerts.timeline.models import Event, LogLeaf
 
 # Event data keys never shown on a page, whatever an event holds.
 HIDDEN_KEYS = frozenset({"number", "phone", "from_number", "to", "from"})
@@ -59,7 +60,7 @@ class TaskingView:
 
 @dataclass(frozen=True)
 class EventView:
-    seq: int
+    leaf: int | None  # its leaf index in the log; None while it awaits sealing
     occurred_at: datetime
     actor: str
     kind: str
@@ -90,7 +91,7 @@ class IncidentPage:
 
     @property
     def open(self) -> bool:
-        return self.incident.status not in FINISHED
+        return self.incident.status not in FINAL
 
     @property
     def open_taskings(self) -> list[str]:
@@ -212,7 +213,21 @@ def _relays(session: Session, events: list[Event]) -> list[RelayView]:
             place_match=_place_named(session, e.data.get("place")),
         )
         for e in events
-        if e.kind == "alert.relayed"
+        if e.kind == EventKind.ALERT_RELAYED
+    ]
+
+
+def _timeline_view(session: Session, events: list[Event]) -> list[EventView]:
+    leaves = dict(
+        session.execute(
+            select(LogLeaf.event_id, LogLeaf.leaf_index).where(
+                LogLeaf.event_id.in_([e.id for e in events])
+            )
+        ).all()
+    )
+    return [
+        EventView(leaves.get(e.id), e.occurred_at, e.actor, e.kind, _details(e.data))
+        for e in events
     ]
 
 
@@ -224,7 +239,7 @@ def incident_page(session: Session, scope: Scope, incident: Incident) -> Inciden
             select(Incident)
             .where(
                 Incident.id != incident.id,
-                Incident.status.not_in(FINISHED),
+                Incident.status.not_in(FINAL),
                 Incident.merged_into_id.is_(None),
                 visible(scope, single=single_mission(session)),
             )
@@ -236,9 +251,7 @@ def incident_page(session: Session, scope: Scope, incident: Incident) -> Inciden
         incident=incident,
         reports=_reports(session, incident.id),
         taskings=_taskings(session, incident.id),
-        timeline=[
-            EventView(e.seq, e.occurred_at, e.actor, e.kind, _details(e.data)) for e in events
-        ],
+        timeline=_timeline_view(session, events),
         relays=_relays(session, events),
         merge_targets=merge_targets,
     )

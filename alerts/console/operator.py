@@ -11,18 +11,32 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.console.domain.events import (
+    IncidentFalseAlarm,
+    IncidentNote,
+    IncidentPlaced,
+    IncidentVerified,
+)
 from alerts.core.context import ServiceContext
 from alerts.core.domain.geo import Point
 from alerts.correlation.domain.cells import cell_of
+from alerts.correlation.domain.status import (
+    FINISHED,
+    IncidentStatus,
+    Standing,
+    placed_by_officer,
+    verified,
+)
 from alerts.correlation.incidents import close_incident
 from alerts.correlation.merge_split import OperationRefused
 from alerts.correlation.models import Incident, IncidentCell
 from alerts.dispatch import deadlines, units
 from alerts.dispatch.domain.outcomes import checked_outcomes
 from alerts.dispatch.domain.routing import RouteDecision
-from alerts.dispatch.orders import DONE_STATUSES, plan_route, record_route, route_if_ready
+from alerts.dispatch.orders import plan_route, record_route, route_if_ready
 from alerts.dispatch.orders import task_unit as dispatch_task_unit
 from alerts.dispatch.stand_down import open_taskings, stand_down
+from alerts.registry.domain.units import UnitStatus
 from alerts.registry.models import Unit
 from alerts.timeline import ledger
 from alerts.timeline.ledger import Subject
@@ -41,14 +55,14 @@ __all__ = [
 MAX_RADIUS_M = 50_000.0
 
 
-def _live(session: Session, incident_id: int, also: tuple[str, ...] = ()) -> Incident:
+def _live(session: Session, incident_id: int, also: tuple[IncidentStatus, ...] = ()) -> Incident:
     """The incident, if it can still be acted on (statuses in `also` too)."""
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise OperationRefused(f"no incident {incident_id}")
     if incident.merged_into_id is not None:
         raise OperationRefused(f"incident {incident.ref} was merged into another incident")
-    if incident.status in DONE_STATUSES and incident.status not in also:
+    if incident.status in FINISHED and incident.status not in also:
         raise OperationRefused(f"incident {incident.ref} is {incident.status.replace('_', ' ')}")
     return incident
 
@@ -66,14 +80,12 @@ def verify_incident(session: Session, ctx: ServiceContext, incident_id: int, *, 
         raise OperationRefused(f"incident {incident.ref} is already verified")
     now = ctx.clock.now()
     incident.verified_at = now
-    if incident.status == "to_verify":
-        incident.status = "open"
+    incident.status = verified(incident.status)
     ledger.record(
         session,
         now,
-        "incident.verified",
+        IncidentVerified(status=incident.status),
         Subject("incident", incident.id),
-        {"status": incident.status},
         actor=actor,
         incident_id=incident.id,
     )
@@ -89,13 +101,12 @@ def mark_false_alarm(
     now = ctx.clock.now()
     deadlines.cancel_incident(session, now, incident.id)
     stood_down = stand_down(session, ctx, incident, "false alarm", actor=actor)
-    incident.status, incident.closed_at = "false_alarm", now
+    incident.status, incident.closed_at = IncidentStatus.FALSE_ALARM, now
     ledger.record(
         session,
         now,
-        "incident.false_alarm",
+        IncidentFalseAlarm(reason=why, stood_down=stood_down),
         Subject("incident", incident.id),
-        {"reason": why, "stood_down": stood_down},
         actor=actor,
         incident_id=incident.id,
     )
@@ -128,10 +139,9 @@ def relocate(
     previous = {"lat": incident.lat, "lon": incident.lon, "radius_m": incident.radius_m}
     incident.lat, incident.lon, incident.radius_m = point.lat, point.lon, float(radius_m)
     incident.place_name = candidate_name or f"{point.lat:.4f},{point.lon:.4f}"
-    if incident.triage_reason in ("unlocated", "ambiguous"):
-        incident.triage_reason = None
-        if incident.status == "triage":
-            incident.status = "open"
+    incident.status, incident.triage_reason = placed_by_officer(
+        Standing(incident.status, incident.triage_reason)
+    )
     cell = cell_of(point)
     known = session.scalar(
         select(IncidentCell.id).where(
@@ -143,10 +153,9 @@ def relocate(
     ledger.record(
         session,
         now,
-        "incident.relocated",
+        IncidentPlaced(from_=previous, lat=point.lat, lon=point.lon, radius_m=float(radius_m),
+                       candidate=candidate_name, reason=why),
         Subject("incident", incident.id),
-        {"from": previous, "lat": point.lat, "lon": point.lon, "radius_m": float(radius_m),
-         "method": "operator", "candidate": candidate_name, "reason": why},
         actor=actor,
         incident_id=incident.id,
     )  # fmt: skip
@@ -194,7 +203,7 @@ def task_unit(
         if override
         else None
     )
-    if unit.status != "ready" and why is None:
+    if unit.status != UnitStatus.READY and why is None:
         why = _reason(reason, f"task {unit.callsign}, which is {unit.status}")
     if replace_open:
         stand_down(session, ctx, incident, f"re-tasked to {unit.callsign}", actor=actor)
@@ -229,7 +238,7 @@ def close(
 ) -> None:
     """Close with what was done (response actions, combinable); units still out stand down."""
     # A response a unit reported DONE still waits to be closed with its outcomes.
-    incident = _live(session, incident_id, also=("responded",))
+    incident = _live(session, incident_id, also=(IncidentStatus.RESPONDED,))
     try:
         chosen = checked_outcomes(outcomes)
     except ValueError as error:
@@ -242,9 +251,8 @@ def close(
         ledger.record(
             session,
             now,
-            "incident.note",
+            IncidentNote(note=note.strip()),
             Subject("incident", incident.id),
-            {"note": note.strip()},
             actor=actor,
             incident_id=incident.id,
         )

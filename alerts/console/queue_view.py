@@ -11,14 +11,14 @@ from sqlalchemy.orm import Session
 from alerts.console.domain.queue import QueueFacts, QueueRow, ordered
 from alerts.console.domain.scope import Scope
 from alerts.console.scoping import single_mission, visible
+from alerts.correlation.domain.status import FINAL, TriageReason
 from alerts.correlation.models import Incident, Report
-from alerts.dispatch.domain.tasking import OPEN_STATUSES
+from alerts.dispatch.domain.tasking import OPEN_STATUSES, TaskingStatus
 from alerts.dispatch.models import Deadline, Tasking
 from alerts.registry.models import Unit
+from alerts.timeline.domain.kinds import EventKind
 from alerts.timeline.models import Event
 
-# Out of the queue: nothing more to decide.
-FINISHED = ("closed", "merged", "false_alarm")
 # A console shows the most urgent this many; more open incidents than that is a crisis
 # the page must stay fast in.
 QUEUE_LIMIT = 200
@@ -29,7 +29,8 @@ def _open_incidents(session: Session, scope: Scope) -> list[Incident]:
         session.scalars(
             select(Incident)
             .where(
-                Incident.status.not_in(FINISHED),
+                # Out of the queue: nothing more to decide.
+                Incident.status.not_in(FINAL),
                 Incident.merged_into_id.is_(None),
                 visible(scope, single=single_mission(session)),
             )
@@ -56,6 +57,54 @@ def queue_rows(session: Session, scope: Scope, now: datetime) -> list[QueueRow]:
             .group_by(Report.incident_id)
         ).all()
     )
+    ack_due, overdue = _deadlines(session, ids, now)
+    exhausted = set(
+        session.scalars(
+            select(Event.incident_id)
+            .where(Event.incident_id.in_(ids), Event.kind == EventKind.ESCALATION_EXHAUSTED)
+            .distinct()
+        )
+    )
+    last_action = dict(
+        session.execute(
+            select(Event.incident_id, func.max(Event.occurred_at))
+            .where(Event.incident_id.in_(ids), action_filter())  # type: ignore[arg-type]
+            .group_by(Event.incident_id)
+        ).all()
+    )
+    units, unanswered = _open_taskings(session, ids)
+    facts = [
+        QueueFacts(
+            incident_id=i.id,
+            ref=i.ref,
+            status=i.status,
+            threat=i.threat,
+            severity=i.severity,
+            informants=i.informants,
+            reports=reports.get(i.id, 0),
+            first_report_at=i.first_report_at,
+            last_report_at=i.last_report_at,
+            place_name=i.place_name,
+            sector=i.sector,
+            located=i.lat is not None,
+            ambiguous=i.triage_reason == TriageReason.AMBIGUOUS,
+            ack_due_at=ack_due.get(i.id),
+            overdue_deadlines=overdue.get(i.id, 0),
+            escalation_exhausted=i.id in exhausted,
+            last_action_at=last_action.get(i.id),
+            verified=i.verified_at is not None,
+            tasked_units=tuple(units.get(i.id, ())),
+            unanswered_taskings=unanswered.get(i.id, 0),
+        )
+        for i in incidents
+    ]
+    return ordered(facts, now)
+
+
+def _deadlines(
+    session: Session, ids: list[int], now: datetime
+) -> tuple[dict[int, datetime], dict[int, int]]:
+    """By incident: when its earliest pending ACK falls due, and how many deadlines are overdue."""
     ack_due = dict(
         session.execute(
             select(Deadline.incident_id, func.min(Deadline.due_at))
@@ -78,20 +127,11 @@ def queue_rows(session: Session, scope: Scope, now: datetime) -> list[QueueRow]:
             .group_by(Deadline.incident_id)
         ).all()
     )
-    exhausted = set(
-        session.scalars(
-            select(Event.incident_id)
-            .where(Event.incident_id.in_(ids), Event.kind == "escalation.exhausted")
-            .distinct()
-        )
-    )
-    last_action = dict(
-        session.execute(
-            select(Event.incident_id, func.max(Event.occurred_at))
-            .where(Event.incident_id.in_(ids), action_filter())  # type: ignore[arg-type]
-            .group_by(Event.incident_id)
-        ).all()
-    )
+    return ack_due, overdue
+
+
+def _open_taskings(session: Session, ids: list[int]) -> tuple[dict[int, list[str]], dict[int, int]]:
+    """By incident: its units still on an order, with their state, and how many never answered."""
     units: dict[int, list[str]] = defaultdict(list)
     unanswered: dict[int, int] = defaultdict(int)
     for tasking_status, incident_id, callsign in session.execute(
@@ -101,34 +141,9 @@ def queue_rows(session: Session, scope: Scope, now: datetime) -> list[QueueRow]:
         .order_by(Tasking.id)
     ):
         units[incident_id].append(f"{callsign} ({tasking_status})")
-        if tasking_status == "pending":
+        if tasking_status == TaskingStatus.PENDING:
             unanswered[incident_id] += 1
-    facts = [
-        QueueFacts(
-            incident_id=i.id,
-            ref=i.ref,
-            status=i.status,
-            threat=i.threat,
-            severity=i.severity,
-            informants=i.informants,
-            reports=reports.get(i.id, 0),
-            first_report_at=i.first_report_at,
-            last_report_at=i.last_report_at,
-            place_name=i.place_name,
-            sector=i.sector,
-            located=i.lat is not None,
-            ambiguous=i.triage_reason == "ambiguous",
-            ack_due_at=ack_due.get(i.id),
-            overdue_deadlines=overdue.get(i.id, 0),
-            escalation_exhausted=i.id in exhausted,
-            last_action_at=last_action.get(i.id),
-            verified=i.verified_at is not None,
-            tasked_units=tuple(units.get(i.id, ())),
-            unanswered_taskings=unanswered.get(i.id, 0),
-        )
-        for i in incidents
-    ]
-    return ordered(facts, now)
+    return units, unanswered
 
 
 # How long a warning that orders wait in the SMS queue stays on the console.
@@ -140,8 +155,11 @@ def sms_queue_alarm(session: Session, now: datetime) -> dict[str, object] | None
     has to acknowledge it, if one was raised lately: everyone in the JOC must see it."""
     event = session.scalars(
         select(Event)
-        .where(Event.kind == "sms.queue_alarm", Event.occurred_at >= now - SMS_ALARM_SHOWN_FOR)
-        .order_by(Event.seq.desc())
+        .where(
+            Event.kind == EventKind.SMS_QUEUE_ALARM,
+            Event.occurred_at >= now - SMS_ALARM_SHOWN_FOR,
+        )
+        .order_by(Event.id.desc())
         .limit(1)
     ).first()
     if event is None:

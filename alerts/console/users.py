@@ -19,6 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from alerts.console.domain.events import UserAdded, UserDisabled, UserPasswordReset
 from alerts.console.domain.roles import ROLES, is_role
 from alerts.console.domain.scope import Scope
 from alerts.console.models import ConsoleSession, User
@@ -131,9 +132,8 @@ def add_user(
     ledger.record(
         session,
         now,
-        "user.added",
+        UserAdded(username=username, role=role, mission=user.mission, sector=user.sector),
         Subject("user", user.id),
-        {"username": username, "role": role, "mission": user.mission, "sector": user.sector},
         actor=actor,
     )
     return user
@@ -185,9 +185,8 @@ def disable_user(session: Session, now: datetime, username: str, *, actor: str =
     ledger.record(
         session,
         now,
-        "user.disabled",
+        UserDisabled(username=user.username, sessions_ended=ended),
         Subject("user", user.id),
-        {"username": user.username, "sessions_ended": ended},
         actor=actor,
     )
     return ended
@@ -206,9 +205,8 @@ def reset_password(
     ledger.record(
         session,
         now,
-        "user.password_reset",
+        UserPasswordReset(username=user.username, sessions_ended=ended, re_enabled=was_disabled),
         Subject("user", user.id),
-        {"username": user.username, "sessions_ended": ended, "re_enabled": was_disabled},
         actor=actor,
     )
 

@@ -44,7 +44,8 @@ class QueueUnavailable(Exception):
 
 class JobQueue(Protocol):
     def enqueue(self, job: str, ref_id: int, job_id: str) -> None:
-        """Put job `job` for record `ref_id` on the queue.
+        """Put job `job` (a `Job`'s value, as the outbox stores it) for record
+        `ref_id` on the queue.
 
         Raises QueueUnavailable on an outage, ValueError for an unknown job.
         """

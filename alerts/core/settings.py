@@ -35,6 +35,8 @@ SETTINGS_HELP: dict[str, str] = {
     "ALERTS_SECRET_KEY": "Flask session signing key. Required by the web app.",
     "ALERTS_DATA_KEY": "Secret that encrypts informant numbers and keys their lookup hash. "
     "Losing it makes stored numbers unreadable.",
+    "ALERTS_LOG_KEY": "Ed25519 key (base64 of its 32-byte seed) that signs the log's tree heads; "
+    "`alerts keys generate --log` makes one. Needed by the scheduler.",
     "ALERTS_SMS_AUTO_REPLY": "Reply to informants with a reference (1) or stay silent (0).",
     "ALERTS_DEFAULT_LANGUAGE": "Language for unregistered senders (fr, en, sw, ln).",
     "ALERTS_SAME_SENDER_WINDOW_S": "A sender's repeat within this many seconds joins their "
@@ -121,6 +123,7 @@ class Settings:
     sms_from: str = "+15005550006"
     secret_key: str | None = None
     data_key: str | None = None
+    log_key: str | None = None
     sms_auto_reply: bool = True
     default_language: str = "fr"
     same_sender_window: timedelta = timedelta(minutes=30)
@@ -144,7 +147,7 @@ class Settings:
     login_limit: str = "5 per 15 minutes"
     tile_url: str | None = None
     tile_attribution: str = ""
-    db_timeouts: DatabaseTimeouts = DatabaseTimeouts()
+    db_timeouts: DatabaseTimeouts = dataclasses.field(default_factory=DatabaseTimeouts)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -164,6 +167,7 @@ class Settings:
         text("ALERTS_SMS_FROM", "sms_from")
         text("ALERTS_SECRET_KEY", "secret_key")
         text("ALERTS_DATA_KEY", "data_key")
+        text("ALERTS_LOG_KEY", "log_key")
         text("ALERTS_DEFAULT_LANGUAGE", "default_language")
         text("ALERTS_LOG_LEVEL", "log_level")
         text("ALERTS_GEOCODER_URL", "geocoder_url")

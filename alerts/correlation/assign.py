@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from alerts.core.db.session import lock_ledger
 from alerts.core.domain.geo import Point
 from alerts.correlation.domain.cells import cell_of, cells_near
 from alerts.correlation.domain.decide import Decision, decide
@@ -65,13 +64,15 @@ def _advisory_key(name: str) -> int:
 # A report's reach covers a few dozen cells; a point the text placed absurdly
 # (near a pole, say) could cover thousands and exhaust PostgreSQL's lock table.
 MAX_LOCKED_CELLS = 400
+# Held shared by every correlation and exclusively by one too wide to lock cell by cell.
+WIDE_AREA_KEY = 7_215_003
 
 
 def lock_keys(session: Session, names: Iterable[str]) -> None:
     """Serialise correlation per sender and per area, before any event is recorded.
 
     Keys are taken in sorted key order, the same in every process, and always
-    before the ledger lock, so no two writers can wait on each other in a cycle.
+    before the dispatch lock, so no two writers can wait on each other in a cycle.
     One statement for all of them: a coarse report's reach covers dozens of
     cells, and a round trip per lock was most of the cost of correlating it.
     """
@@ -79,9 +80,11 @@ def lock_keys(session: Session, names: Iterable[str]) -> None:
         return  # SQLite already serialises every writer
     keys = sorted({_advisory_key(name) for name in names})
     if len(keys) > MAX_LOCKED_CELLS:
-        # Too wide to be a real place: fall back to the ledger lock, which is global.
-        lock_ledger(session)
+        # Too wide to be a real place: exclude every other correlation at once.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WIDE_AREA_KEY})
         return
+    # Shared: reports of ordinary places pass each other here, but not a wide one.
+    session.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": WIDE_AREA_KEY})
     # Taken row by row in the array's (sorted) order: WITH ORDINALITY numbers the
     # rows and PostgreSQL evaluates a volatile output column after the ORDER BY.
     session.execute(

@@ -11,19 +11,16 @@ from alerts.core.context import ServiceContext
 from alerts.core.domain.geo import Location
 from alerts.core.references import unused_ref
 from alerts.correlation.assign import index_cells
-from alerts.correlation.domain.status import DONE_STATUSES
+from alerts.correlation.domain.events import (
+    IncidentClosed,
+    IncidentOpened,
+    IncidentRelocated,
+    ReportAttached,
+)
+from alerts.correlation.domain.status import FINISHED, IncidentStatus, opened
 from alerts.correlation.models import Incident, Report
 from alerts.timeline import ledger
 from alerts.timeline.ledger import Subject
-
-
-def triage_reason_for(location: Location) -> str | None:
-    """Why a person must decide where this is before anyone is sent."""
-    if not location.located:
-        return "unlocated"
-    if location.ambiguous:
-        return "ambiguous"
-    return None
 
 
 def place_label(location: Location) -> str | None:
@@ -43,14 +40,14 @@ def open_incident(
     """Open an incident for `report`; `scope` is the (mission, sector) its sender's
     alerts belong to until routing places it."""
     now = ctx.clock.now()
-    triage_reason = triage_reason_for(location)
+    standing = opened(location)
     mission, sector = scope
     incident = Incident(
         mission=mission,
         sector=sector,
         ref=unused_ref(session, Incident.ref),
-        status="triage" if triage_reason else "open",
-        triage_reason=triage_reason,
+        status=standing.status,
+        triage_reason=standing.triage_reason,
         threat=report.threat,
         severity=report.severity,
         lat=report.lat,
@@ -70,17 +67,16 @@ def open_incident(
     ledger.record(
         session,
         now,
-        "incident.opened",
+        IncidentOpened(
+            ref=incident.ref,
+            report_id=report.id,
+            status=standing.status,
+            triage_reason=standing.triage_reason,
+            threat=incident.threat,
+            severity=incident.severity,
+            continuation_of=continuation_of,
+        ),
         Subject("incident", incident.id),
-        {
-            "ref": incident.ref,
-            "report_id": report.id,
-            "status": incident.status,
-            "triage_reason": triage_reason,
-            "threat": incident.threat,
-            "severity": incident.severity,
-            "continuation_of": continuation_of,
-        },
         incident_id=incident.id,
     )
     return incident
@@ -102,7 +98,7 @@ def own_recent_incident(
             Report.received_at >= window_start,
             Report.received_at <= received_at,
             # A repeat after the response is over is news, not a repeat: a new incident.
-            Incident.status.not_in(DONE_STATUSES),
+            Incident.status.not_in(FINISHED),
         )
         .order_by(Report.received_at.desc(), Report.id.desc())
         .limit(1)
@@ -120,15 +116,14 @@ def record_attached(
     ledger.record(
         session,
         ctx.clock.now(),
-        "incident.report_attached",
+        ReportAttached(
+            report_id=report.id,
+            reason=reason,
+            informants=incident.informants,
+            severity=incident.severity,
+            decision=decision,
+        ),
         Subject("incident", incident.id),
-        {
-            "report_id": report.id,
-            "reason": reason,
-            "informants": incident.informants,
-            "severity": incident.severity,
-            "decision": decision,
-        },
         incident_id=incident.id,
     )
 
@@ -143,16 +138,15 @@ def record_relocated(
     ledger.record(
         session,
         ctx.clock.now(),
-        "incident.relocated",
+        IncidentRelocated(
+            report_id=report.id,
+            from_=previous,
+            method=report.location_method,
+            lat=incident.lat,
+            lon=incident.lon,
+            radius_m=incident.radius_m,
+        ),
         Subject("incident", incident.id),
-        {
-            "report_id": report.id,
-            "from": previous,
-            "method": report.location_method,
-            "lat": incident.lat,
-            "lon": incident.lon,
-            "radius_m": incident.radius_m,
-        },
         incident_id=incident.id,
     )
 
@@ -161,14 +155,13 @@ def close_incident(
     session: Session, incident: Incident, *, actor: str, outcome: list[str], now: datetime
 ) -> None:
     """Close with what was done; later reports about it become continuations."""
-    incident.status = "closed"
+    incident.status = IncidentStatus.CLOSED
     incident.closed_at = now
     ledger.record(
         session,
         now,
-        "incident.closed",
+        IncidentClosed(outcome=outcome),
         Subject("incident", incident.id),
-        {"outcome": outcome},
         actor=actor,
         incident_id=incident.id,
     )

@@ -11,10 +11,18 @@ from sqlalchemy.orm import Session
 
 from alerts.core.references import unused_ref
 from alerts.correlation.assign import index_cells, report_facts
+from alerts.correlation.domain.events import (
+    IncidentMerged,
+    IncidentSplit,
+    MergeUndone,
+    SplitUndone,
+)
 from alerts.correlation.domain.incident import absorb, new_incident_view
 from alerts.correlation.domain.rules import CorrelationRules
+from alerts.correlation.domain.status import IncidentStatus
 from alerts.correlation.models import Incident, Report
 from alerts.timeline import ledger
+from alerts.timeline.domain.kinds import EventKind
 from alerts.timeline.ledger import Subject
 from alerts.timeline.models import Event
 
@@ -86,21 +94,20 @@ def merge(
     for report in _reports(session, absorbed.id):
         report.incident_id = survivor.id
     previous_status = absorbed.status
-    absorbed.status, absorbed.merged_into_id = "merged", survivor.id
+    absorbed.status, absorbed.merged_into_id = IncidentStatus.MERGED, survivor.id
     session.flush()
     recompute(session, survivor, rules)
     return ledger.record(
         session,
         now,
-        "incident.merged",
+        IncidentMerged(
+            into=survivor.id,
+            absorbed=absorbed.id,
+            moved_reports=moved,
+            absorbed_status=previous_status,
+            reason=reason,
+        ),
         Subject("incident", absorbed.id),
-        {
-            "into": survivor.id,
-            "absorbed": absorbed.id,
-            "moved_reports": moved,
-            "absorbed_status": previous_status,
-            "reason": reason,
-        },
         actor=actor,
         incident_id=survivor.id,
     )
@@ -128,7 +135,7 @@ def split(
     first = min((held[i] for i in wanted), key=lambda r: r.received_at)
     created = Incident(
         ref=unused_ref(session, Incident.ref),
-        status="open",
+        status=IncidentStatus.OPEN,
         threat=first.threat,
         severity=first.severity,
         lat=first.lat,
@@ -150,15 +157,14 @@ def split(
     ledger.record(
         session,
         now,
-        "incident.split",
+        IncidentSplit(
+            from_=original.id,
+            new=created.id,
+            new_ref=created.ref,
+            moved_reports=sorted(wanted),
+            reason=reason,
+        ),
         Subject("incident", original.id),
-        {
-            "from": original.id,
-            "new": created.id,
-            "new_ref": created.ref,
-            "moved_reports": sorted(wanted),
-            "reason": reason,
-        },
         actor=actor,
         incident_id=original.id,
     )
@@ -170,39 +176,45 @@ def undo(
     now: datetime,
     rules: CorrelationRules,
     *,
-    event_seq: int,
+    event_id: int,
     actor: str,
     reason: str,
 ) -> Event:
     """Reverse a merge or a split, as a new event; the original event stays."""
     reason = _require_reason(reason)
-    event = session.scalars(select(Event).where(Event.seq == event_seq)).first()
-    if event is None or event.kind not in {"incident.merged", "incident.split"}:
-        raise OperationRefused(f"event {event_seq} is not a merge or a split")
+    event = session.get(Event, event_id)
+    if event is None or event.kind not in {EventKind.INCIDENT_MERGED, EventKind.INCIDENT_SPLIT}:
+        raise OperationRefused(f"event {event_id} is not a merge or a split")
     for earlier in session.scalars(
-        select(Event).where(Event.kind.in_(["incident.merge_undone", "incident.split_undone"]))
+        select(Event).where(
+            Event.kind.in_([EventKind.INCIDENT_MERGE_UNDONE, EventKind.INCIDENT_SPLIT_UNDONE])
+        )
     ):
-        if earlier.data.get("undoes") == event_seq:
-            raise OperationRefused(f"event {event_seq} was already undone (event {earlier.seq})")
+        # Undo events from the hash-chain era name what they undo by its chain seq.
+        undone = event.id if earlier.seq is None else event.seq
+        if earlier.data.get("undoes") == undone:
+            raise OperationRefused(f"event {event_id} was already undone (event {earlier.id})")
     moved: list[int] = list(event.data["moved_reports"])
-    if event.kind == "incident.merged":
+    recorded_as: type[MergeUndone]
+    if event.kind == EventKind.INCIDENT_MERGED:
         back_to, away_from = int(event.data["absorbed"]), int(event.data["into"])
         restored = session.get(Incident, back_to)
         assert restored is not None
-        restored.status, restored.merged_into_id = event.data["absorbed_status"], None
-        kind = "incident.merge_undone"
+        restored.status = IncidentStatus(event.data["absorbed_status"])
+        restored.merged_into_id = None
+        recorded_as = MergeUndone
     else:
         back_to, away_from = int(event.data["from"]), int(event.data["new"])
         emptied = session.get(Incident, away_from)
         assert emptied is not None
-        emptied.status, emptied.merged_into_id = "merged", back_to
-        kind = "incident.split_undone"
+        emptied.status, emptied.merged_into_id = IncidentStatus.MERGED, back_to
+        recorded_as = SplitUndone
     for report in session.scalars(select(Report).where(Report.id.in_(moved))):
         if report.incident_id != away_from:
             raise OperationRefused(f"report {report.id} has moved since; undo that first")
         report.incident_id = back_to
     joined_since = [r.id for r in _reports(session, away_from) if r.id not in set(moved)]
-    if event.kind == "incident.split" and joined_since:
+    if event.kind == EventKind.INCIDENT_SPLIT and joined_since:
         raise OperationRefused(
             f"reports {joined_since} joined the split-off incident since; merge it instead"
         )
@@ -214,9 +226,8 @@ def undo(
     return ledger.record(
         session,
         now,
-        kind,
+        recorded_as(undoes=event_id, moved_reports=moved, reason=reason),
         Subject("incident", away_from),
-        {"undoes": event_seq, "moved_reports": moved, "reason": reason},
         actor=actor,
         incident_id=back_to,
     )

@@ -9,7 +9,8 @@ from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alerts.core.db.base import Model
-from alerts.core.db.types import JSONDocument, UTCDateTime
+from alerts.core.db.types import JSONDocument, StateText, UTCDateTime
+from alerts.correlation.domain.status import IncidentStatus, TriageReason
 
 
 class Incident(Model):
@@ -17,11 +18,11 @@ class Incident(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(12), unique=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[IncidentStatus] = mapped_column(StateText(IncidentStatus, 16), index=True)
     threat: Mapped[str] = mapped_column(String(32), default="unknown")
     severity: Mapped[int] = mapped_column(Integer, default=1)
     # Why a person must look before anything is tasked: unlocated, ambiguous, no unit.
-    triage_reason: Mapped[str | None] = mapped_column(String(32))
+    triage_reason: Mapped[TriageReason | None] = mapped_column(StateText(TriageReason, 32))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     radius_m: Mapped[float | None] = mapped_column(Float)

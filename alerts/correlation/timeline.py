@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from alerts.correlation.models import Report
+from alerts.timeline.domain.kinds import EventKind
 from alerts.timeline.models import Event
 
 
@@ -28,7 +29,7 @@ def incident_timeline(session: Session, incident_id: int) -> list[Event]:
                     (Event.subject_type == "message") & Event.subject_id.in_(message_ids),
                 )
             )
-            .order_by(Event.seq)
+            .order_by(Event.id)
         )
     )
     # A unit's reply is a message like any other, received before anyone knew
@@ -37,14 +38,14 @@ def incident_timeline(session: Session, incident_id: int) -> list[Event]:
         int(e.data["message_id"]) for e in events if isinstance(e.data.get("message_id"), int)
     } - set(message_ids)
     if replies:
-        known = {e.seq for e in events}
+        known = {e.id for e in events}
         received = session.scalars(
             select(Event).where(
                 Event.subject_type == "message",
                 Event.subject_id.in_(sorted(replies)),
-                Event.kind == "message.received",
+                Event.kind == EventKind.MESSAGE_RECEIVED,
             )
         )
-        events += [e for e in received if e.seq not in known]
-        events.sort(key=lambda e: e.seq)
+        events += [e for e in received if e.id not in known]
+        events.sort(key=lambda e: e.id)
     return events

@@ -16,6 +16,12 @@ from alerts.core.domain.geo import Point
 from alerts.core.references import unused_ref
 from alerts.dispatch.domain import notices as dispatch_texts
 from alerts.dispatch.domain.commands import parse_command
+from alerts.dispatch.domain.events import (
+    CallbackCreated,
+    CallbackDone,
+    CallbackRefused,
+    CallerNumberRevealed,
+)
 from alerts.dispatch.models import CallbackTask
 from alerts.dispatch.orders import responsible_base
 from alerts.intake.models import InboundMessage
@@ -60,14 +66,13 @@ def create_task(
     ledger.record(
         session,
         now,
-        "callback.created",
+        CallbackCreated(
+            ref=task.ref,
+            caller=caller.pseudonym,
+            cla=cla.pseudonym if cla else None,
+            advice=None if cla else "no CLA for this caller's network: the JOC calls back",
+        ),
         Subject("callback", task.id),
-        {
-            "ref": task.ref,
-            "caller": caller.pseudonym,
-            "cla": cla.pseudonym if cla else None,
-            "advice": None if cla else "no CLA for this caller's network: the JOC calls back",
-        },
         incident_id=incident_id,
     )
     if cla is not None:
@@ -126,9 +131,8 @@ def handle_command(
         ledger.record(
             session,
             now,
-            "callback.refused",
+            CallbackRefused(by=cla.pseudonym, verb=command.verb, reason=refusal),
             Subject("callback", task.id),
-            {"by": cla.pseudonym, "verb": command.verb, "reason": refusal},
             actor=f"cla:{cla.pseudonym}",
             incident_id=task.incident_id,
         )
@@ -139,13 +143,13 @@ def handle_command(
         ledger.record(
             session,
             now,
-            "sender.number_revealed",
+            CallerNumberRevealed(
+                pseudonym=caller.pseudonym, reason=f"call-back task {task.ref}", to=cla.pseudonym
+            ),
             Subject("sender", caller.id),
-            {"pseudonym": caller.pseudonym, "reason": f"call-back task {task.ref}",
-             "to": cla.pseudonym, "channel": "sms"},
             actor=f"cla:{cla.pseudonym}",
             incident_id=task.incident_id,
-        )  # fmt: skip
+        )
         body = dispatch_texts.number_message(cla.language, task.ref, caller=caller.pseudonym)
         queue_sms(session, ctx, cla, body, purpose="reveal", reveals_sender_id=caller.id)
         return
@@ -154,9 +158,8 @@ def handle_command(
         ledger.record(
             session,
             now,
-            "callback.done",
+            CallbackDone(by=cla.pseudonym, note=command.reason or None),
             Subject("callback", task.id),
-            {"by": cla.pseudonym, "note": command.reason or None},
             actor=f"cla:{cla.pseudonym}",
             incident_id=task.incident_id,
         )

@@ -14,13 +14,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
-from alerts.correlation.domain.status import DONE_STATUSES
+from alerts.correlation.domain.status import FINISHED, IncidentStatus, TriageReason
 from alerts.correlation.models import Incident
 from alerts.dispatch import deadlines, units
 from alerts.dispatch.contacts import contacts_for, first_phone
 from alerts.dispatch.domain.escalation_chain import Position, Trigger, plan
+from alerts.dispatch.domain.events import (
+    EscalationAcknowledged,
+    EscalationExhausted,
+    EscalationNoContact,
+    EscalationNotified,
+    EscalationNotNeeded,
+    EscalationStep,
+    EscalationStopped,
+    NoncomplianceRecorded,
+    TaskingLapsed,
+    TaskingResent,
+)
 from alerts.dispatch.domain.noncompliance import classify
 from alerts.dispatch.domain.notices import escalation_message
+from alerts.dispatch.domain.tasking import IN_HAND, TaskingStatus
 from alerts.dispatch.models import NonCompliance, Tasking
 from alerts.dispatch.orders import (
     duty_phones,
@@ -56,24 +69,49 @@ def on_trigger(
     unit = session.get(Unit, tasking.unit_id)
     assert incident is not None and unit is not None
     record_noncompliance(session, ctx, tasking, unit, trigger, occurred_at, reason_text, message_id)
-    if incident.status in DONE_STATUSES:
+    if incident.status in FINISHED:
         return
     now = ctx.clock.now()
     responding = _other_unit_responding(session, tasking)
     if responding is not None:
-        # Someone else has the order in hand: the failure is on record, nothing to escalate.
-        if trigger in LAPSES_ON:
-            _lapse(session, ctx, tasking, unit, trigger)
-        ledger.record(
-            session,
-            now,
-            "escalation.not_needed",
-            Subject("incident", incident.id),
-            {"trigger": trigger, "tasking_id": tasking.id, "unit": unit.callsign,
-             "responding": responding},
-            incident_id=incident.id,
-        )  # fmt: skip
+        _leave_to_responder(session, ctx, now, tasking, incident, unit, trigger, responding)
         return
+    _escalate(session, ctx, now, tasking, incident, unit, trigger)
+
+
+def _leave_to_responder(
+    session: Session,
+    ctx: ServiceContext,
+    now: datetime,
+    tasking: Tasking,
+    incident: Incident,
+    unit: Unit,
+    trigger: Trigger,
+    responding: str,
+) -> None:
+    """Someone else has the order in hand: the failure is on record, nothing to escalate."""
+    if trigger in LAPSES_ON:
+        _lapse(session, ctx, tasking, unit, trigger)
+    ledger.record(
+        session,
+        now,
+        EscalationNotNeeded(trigger=trigger, tasking_id=tasking.id, unit=unit.callsign,
+                            responding=responding),
+        Subject("incident", incident.id),
+        incident_id=incident.id,
+    )  # fmt: skip
+
+
+def _escalate(
+    session: Session,
+    ctx: ServiceContext,
+    now: datetime,
+    tasking: Tasking,
+    incident: Incident,
+    unit: Unit,
+    trigger: Trigger,
+) -> None:
+    """Take the mission chain's next step from where the incident stands on it."""
     config = mission_config(session, ctx, incident.mission)
     untried = tasking.phone_rank + 1 < len(duty_phones(session, unit.id))
     route = plan_route(session, ctx, incident)
@@ -104,31 +142,29 @@ def on_trigger(
     incident.escalation_step, incident.escalation_uses = step.position.step, step.position.uses
     if step.exhausted and not has_open_tasking(session, incident.id):
         # Nobody holds the order and no automatic step is left: the JOC decides who goes.
-        incident.status, incident.triage_reason = "triage", "escalated"
+        incident.status, incident.triage_reason = IncidentStatus.TRIAGE, TriageReason.ESCALATED
     ledger.record(
         session,
         now,
-        "escalation.step",
+        EscalationStep(
+            trigger=trigger,
+            tasking_id=tasking.id,
+            unit=unit.callsign,
+            steps_taken=list(step.steps_taken),
+            resent=step.resend,
+            next_unit=next_unit,
+            notified=[name for names in notified for name in names],
+            exhausted=step.exhausted,
+        ),
         Subject("incident", incident.id),
-        {
-            "trigger": trigger,
-            "tasking_id": tasking.id,
-            "unit": unit.callsign,
-            "steps_taken": list(step.steps_taken),
-            "resent": step.resend,
-            "next_unit": next_unit,
-            "notified": [name for names in notified for name in names],
-            "exhausted": step.exhausted,
-        },
         incident_id=incident.id,
     )
     if step.exhausted and not was_exhausted:
         ledger.record(
             session,
             now,
-            "escalation.exhausted",
+            EscalationExhausted(trigger=trigger),
             Subject("incident", incident.id),
-            {"trigger": trigger, "advice": "no automatic step is left: the JOC must act"},
             incident_id=incident.id,
         )
 
@@ -141,7 +177,7 @@ def _other_unit_responding(session: Session, tasking: Tasking) -> str | None:
         .where(
             Tasking.incident_id == tasking.incident_id,
             Tasking.id != tasking.id,
-            Tasking.status.in_(("acknowledged", "departed", "arrived")),
+            Tasking.status.in_(IN_HAND),
         )
         .limit(1)
     )
@@ -187,20 +223,19 @@ def record_noncompliance(
     ledger.record(
         session,
         now,
-        "noncompliance.recorded",
+        NoncomplianceRecorded(
+            category=record.category,
+            trigger=trigger,
+            reason_code=record.reason_code,
+            reason=reason_text,
+            unit=unit.callsign,
+            unit_id=unit.id,
+            base_id=unit.base_id,
+            country=unit.country,
+            tasking_id=tasking.id,
+            occurred_at=occurred_at,
+        ),
         Subject("noncompliance", record.id),
-        {
-            "category": record.category,
-            "trigger": trigger,
-            "reason_code": record.reason_code,
-            "reason": reason_text,
-            "unit": unit.callsign,
-            "unit_id": unit.id,
-            "base_id": unit.base_id,
-            "country": unit.country,
-            "tasking_id": tasking.id,
-            "occurred_at": occurred_at,
-        },
         incident_id=tasking.incident_id,
     )
     return record
@@ -224,9 +259,8 @@ def _resend(
     ledger.record(
         session,
         now,
-        "tasking.resent",
+        TaskingResent(phone_rank=tasking.phone_rank, times=tasking.resent, ack_due_at=ack_due),
         Subject("tasking", tasking.id),
-        {"phone_rank": tasking.phone_rank, "times": tasking.resent, "ack_due_at": ack_due},
         incident_id=incident.id,
     )
 
@@ -235,17 +269,16 @@ def _lapse(
     session: Session, ctx: ServiceContext, tasking: Tasking, unit: Unit, trigger: Trigger
 ) -> None:
     """The order passes on: this unit was silent or could not be reached."""
-    if tasking.status != "pending":
+    if tasking.status != TaskingStatus.PENDING:
         return
     now = ctx.clock.now()
-    tasking.status, tasking.updated_at = "lapsed", now
+    tasking.status, tasking.updated_at = TaskingStatus.LAPSED, now
     deadlines.cancel(session, now, tasking.id)
     ledger.record(
         session,
         now,
-        "tasking.lapsed",
+        TaskingLapsed(unit=unit.callsign, trigger=trigger),
         Subject("tasking", tasking.id),
-        {"unit": unit.callsign, "trigger": trigger},
         incident_id=tasking.incident_id,
     )
     units.release(session, now, unit, tasking.id, cause=f"tasking {tasking.id} lapsed",
@@ -285,9 +318,8 @@ def _notify(
         ledger.record(
             session,
             now,
-            "escalation.notified",
+            EscalationNotified(role=role, contact=contact.name, sms_id=sms.id, trigger=trigger),
             Subject("contact", contact.id),
-            {"role": role, "contact": contact.name, "sms_id": sms.id, "trigger": trigger},
             incident_id=incident.id,
         )
         reached.append(contact.name)
@@ -295,9 +327,8 @@ def _notify(
         ledger.record(
             session,
             now,
-            "escalation.no_contact",
+            EscalationNoContact.for_role(role),
             Subject("incident", incident.id),
-            {"role": role, "advice": f"add a {role} to the mission's network file contacts"},
             incident_id=incident.id,
         )
     return reached
@@ -310,9 +341,8 @@ def stop(session: Session, ctx: ServiceContext, incident: Incident, *, by: str) 
     ledger.record(
         session,
         ctx.clock.now(),
-        "escalation.stopped",
+        EscalationStopped(by=by, step=incident.escalation_step),
         Subject("incident", incident.id),
-        {"by": by, "step": incident.escalation_step},
         incident_id=incident.id,
     )
 
@@ -332,10 +362,9 @@ def take_charge(
     ledger.record(
         session,
         now,
-        "escalation.acknowledged",
+        EscalationAcknowledged(by=contact_phone.pseudonym, contact_id=contact_phone.contact_id,
+                               deadlines_cancelled=cancelled, message_id=message_id),
         Subject("incident", incident.id),
-        {"by": contact_phone.pseudonym, "contact_id": contact_phone.contact_id,
-         "deadlines_cancelled": cancelled, "message_id": message_id},
         actor=f"contact:{contact_phone.pseudonym}",
         incident_id=incident.id,
     )  # fmt: skip

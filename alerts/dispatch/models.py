@@ -9,7 +9,8 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alerts.core.db.base import Model
-from alerts.core.db.types import JSONDocument, UTCDateTime
+from alerts.core.db.types import JSONDocument, StateText, UTCDateTime
+from alerts.dispatch.domain.tasking import TaskingStatus
 
 
 class Deadline(Model):
@@ -77,7 +78,7 @@ class Tasking(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[TaskingStatus] = mapped_column(StateText(TaskingStatus, 16), index=True)
     decision: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import mgrs
 from shapely.geometry.base import BaseGeometry
@@ -11,27 +12,33 @@ from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
 from alerts.core.domain.geo import Point
-from alerts.correlation.domain.status import DONE_STATUSES
+from alerts.correlation.domain.status import FINISHED, IncidentStatus, TriageReason
 from alerts.correlation.models import Incident
 from alerts.dispatch import deadlines, units
 from alerts.dispatch.domain.config import DispatchConfig
+from alerts.dispatch.domain.events import (
+    IncidentRouted,
+    IncidentToVerify,
+    TaskingCreated,
+    TaskingNoDutyPhone,
+)
 from alerts.dispatch.domain.routing import BaseSite, RouteDecision, UnitState, aor_geometry, route
-from alerts.dispatch.domain.tasking import OPEN_STATUSES, incident_status
+from alerts.dispatch.domain.tasking import (
+    OPEN_STATUSES,
+    SETTLED_BY_TASKING,
+    WAITS_FOR_PEOPLE,
+    TaskingStatus,
+    incident_status,
+)
 from alerts.dispatch.models import Tasking
 from alerts.messaging.domain import texts
 from alerts.messaging.outgoing import queue_sms
+from alerts.registry.domain.units import UnitStatus
 from alerts.registry.models import Mission, OperatingBase, Sender, Unit
 from alerts.timeline import ledger
 from alerts.timeline.ledger import SYSTEM, Subject
 
 log = logging.getLogger(__name__)
-
-# Incidents that no longer want a unit: over, merged away, or not real.
-# Why routing must wait for a person: it does not know where the incident is, or the
-# escalation chain ran out and the JOC decides who goes.
-WAITS_FOR_PEOPLE = ("unlocated", "ambiguous", "escalated")
-# Why an incident waited that a tasking settles.
-SETTLED_BY_TASKING = ("no_unit", "escalated")
 
 
 def mission_config(session: Session, ctx: ServiceContext, mission: str | None) -> DispatchConfig:
@@ -99,9 +106,8 @@ def record_route(
     ledger.record(
         session,
         ctx.clock.now(),
-        "incident.routed",
+        IncidentRouted(decision),
         Subject("incident", incident.id),
-        incident.route,
         incident_id=incident.id,
     )
 
@@ -147,28 +153,27 @@ def route_if_ready(session: Session, ctx: ServiceContext, incident: Incident) ->
     session.refresh(incident)
     if (
         incident.triage_reason in WAITS_FOR_PEOPLE
-        or incident.status in DONE_STATUSES
+        or incident.status in FINISHED
         or has_open_tasking(session, incident.id)
     ):
         return None
     config = mission_config(session, ctx, incident.mission)
     mode = config.tasking_mode(incident.threat, incident.severity)
     if mode == "verify" and incident.verified_at is None:
-        if incident.status != "to_verify":
+        if incident.status != IncidentStatus.TO_VERIFY:
             route_incident(session, ctx, incident)
-            incident.status = "to_verify"
+            incident.status = IncidentStatus.TO_VERIFY
             ledger.record(
                 session,
                 ctx.clock.now(),
-                "incident.to_verify",
+                IncidentToVerify(threat=incident.threat, severity=incident.severity, policy=mode),
                 Subject("incident", incident.id),
-                {"threat": incident.threat, "severity": incident.severity, "policy": mode},
                 incident_id=incident.id,
             )
         return None
     decision = route_incident(session, ctx, incident)
     if decision.unit_id is None:
-        incident.status, incident.triage_reason = "triage", "no_unit"
+        incident.status, incident.triage_reason = IncidentStatus.TRIAGE, TriageReason.NO_UNIT
         return None
     incident.triage_reason = None
     return task_unit(session, ctx, incident, decision.unit_id, decision=decision)
@@ -196,7 +201,7 @@ def task_unit(
     tasking = Tasking(
         incident_id=incident.id,
         unit_id=unit.id,
-        status="pending",
+        status=TaskingStatus.PENDING,
         decision=decision.as_record(),
         created_at=now,
         updated_at=now,
@@ -206,56 +211,65 @@ def task_unit(
     )
     session.add(tasking)
     session.flush()
+    _follow_taskings(session, incident)
+    phones = duty_phones(session, unit.id)
+    ack_due = now + config.ack_timeout
+    _start_clock(session, now, tasking, ack_due, deliverable=bool(phones))
+    ledger.record(
+        session,
+        now,
+        TaskingCreated(
+            unit=unit.callsign,
+            unit_id=unit.id,
+            base_id=unit.base_id,
+            duty_phones=len(phones),
+            eta_s=None if candidate is None or candidate.eta_s is None else round(candidate.eta_s),
+            ack_due_at=ack_due if phones else None,
+            routing_choice=decision.unit_id,
+            override_reason=override_reason,
+        ),
+        Subject("tasking", tasking.id),
+        actor=actor,
+        incident_id=incident.id,
+    )
+    # Held for this incident from now on: the next alert looks for another QRF.
+    cause = f"tasking {tasking.id}"
+    units.set_status(session, now, unit, UnitStatus.TASKED, cause=cause, incident_id=incident.id)
+    if not phones:
+        ledger.record(
+            session,
+            now,
+            TaskingNoDutyPhone(unit=unit.callsign),
+            Subject("tasking", tasking.id),
+            incident_id=incident.id,
+        )
+        return tasking
+    send_order(session, ctx, tasking, incident, 0)
+    return tasking
+
+
+def _follow_taskings(session: Session, incident: Incident) -> None:
+    """The incident's status follows its taskings', and a tasking settles why it waited."""
     incident.status = incident_status(
         incident.status,
         list(session.scalars(select(Tasking.status).where(Tasking.incident_id == incident.id))),
     )
     if incident.triage_reason in SETTLED_BY_TASKING:
         incident.triage_reason = None
-    phones = duty_phones(session, unit.id)
-    ack_due = now + config.ack_timeout
-    # No phone to send the order to: undeliverable now, so the scheduler escalates at
-    # its next tick rather than after the ACK timeout.
-    if phones:
+
+
+def _start_clock(
+    session: Session, now: datetime, tasking: Tasking, ack_due: datetime, *, deliverable: bool
+) -> None:
+    """The order's first deadline: its ACK, or, with no phone to send it to, its delivery.
+
+    An order no phone can receive is undeliverable now: the scheduler escalates at
+    its next tick rather than after the ACK timeout.
+    """
+    if deliverable:
         deadlines.schedule(session, now, tasking, "ack", ack_due)
     else:
         deadlines.schedule(session, now, tasking, "deliver", now)
-    ledger.record(
-        session,
-        now,
-        "tasking.created",
-        Subject("tasking", tasking.id),
-        {
-            "unit": unit.callsign,
-            "unit_id": unit.id,
-            "base_id": unit.base_id,
-            "duty_phones": len(phones),
-            "eta_s": None
-            if candidate is None or candidate.eta_s is None
-            else round(candidate.eta_s),
-            "ack_due_at": ack_due if phones else None,
-            "routing_choice": decision.unit_id,
-            "override_reason": override_reason,
-        },
-        actor=actor,
-        incident_id=incident.id,
-    )
-    # Held for this incident from now on: the next alert looks for another QRF.
-    units.set_status(
-        session, now, unit, "tasked", cause=f"tasking {tasking.id}", incident_id=incident.id
-    )
-    if not phones:
-        ledger.record(
-            session,
-            now,
-            "tasking.no_duty_phone",
-            Subject("tasking", tasking.id),
-            {"unit": unit.callsign},
-            incident_id=incident.id,
-        )
-        return tasking
-    send_order(session, ctx, tasking, incident, 0)
-    return tasking
 
 
 def send_order(

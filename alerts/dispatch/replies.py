@@ -13,7 +13,20 @@ from alerts.correlation.models import Incident
 from alerts.dispatch import deadlines, escalation, units
 from alerts.dispatch.domain import notices as dispatch_texts
 from alerts.dispatch.domain.commands import UnitCommand, parse_command
-from alerts.dispatch.domain.tasking import EVENT_KIND, apply_command, incident_status
+from alerts.dispatch.domain.events import (
+    ContactReplyNotUnderstood,
+    ContactReplyRefused,
+    ReplyNotUnderstood,
+    ReplyUnknownRef,
+    TaskingReplied,
+    TaskingReplyRefused,
+)
+from alerts.dispatch.domain.tasking import (
+    ReplyEffect,
+    TaskingStatus,
+    apply_command,
+    incident_status,
+)
 from alerts.dispatch.models import Tasking
 from alerts.dispatch.orders import mission_config
 from alerts.dispatch.stand_down import stand_down
@@ -22,17 +35,9 @@ from alerts.messaging.domain import texts
 from alerts.messaging.outgoing import queue_sms
 from alerts.registry.models import Sender, Unit
 from alerts.timeline import ledger
+from alerts.timeline.domain.kinds import EventKind
 from alerts.timeline.ledger import Subject
 from alerts.timeline.models import Event
-
-# Deadlines a reply settles; the ones it starts are set in `_next_deadline`.
-SETTLES = {
-    "ACK": ("ack",),
-    "NO": None,  # all
-    "DEP": ("ack", "depart"),
-    "ARR": ("ack", "depart", "arrive"),
-    "DONE": None,
-}
 
 
 def handle_unit_reply(
@@ -50,30 +55,28 @@ def handle_unit_reply(
         ledger.record(
             session,
             now,
-            "reply.unknown_ref",
+            ReplyUnknownRef(sender=sender.pseudonym, ref=command.ref, verb=command.verb),
             Subject("message", message.id),
-            {"sender": sender.pseudonym, "ref": command.ref, "verb": command.verb},
         )
         queue_sms(session, ctx, sender, texts.unknown_ref(language, command.ref), purpose="help")
         return
 
     transition = apply_command(tasking.status, command.verb)
-    if not transition.accepted:
+    if transition.effect is None:
         # A late ACK racing an escalation lands here when the order has passed on:
         # the timeline keeps both, and the state stays the escalation's.
         ledger.record(
             session,
             now,
-            "reply.refused",
+            TaskingReplyRefused(verb=command.verb, status=tasking.status, message_id=message.id,
+                                note=transition.note),
             Subject("tasking", tasking.id),
-            {"verb": command.verb, "status": tasking.status, "message_id": message.id,
-             "note": transition.note},
             incident_id=tasking.incident_id,
         )  # fmt: skip
         reply = texts.command_refused(language, command.ref, command.verb, transition.note)
         queue_sms(session, ctx, sender, reply, purpose="reply", incident_id=tasking.incident_id)
         return
-    _apply(session, ctx, message, sender, tasking, command, transition.status, now)
+    _apply(session, ctx, message, sender, tasking, command, transition.effect, now)
     reply = texts.command_recorded(language, command.ref, command.verb, now)
     queue_sms(session, ctx, sender, reply, purpose="reply", incident_id=tasking.incident_id)
 
@@ -85,11 +88,14 @@ def _apply(
     sender: Sender,
     tasking: Tasking,
     command: UnitCommand,
-    status: str,
+    effect: ReplyEffect,
     now: datetime,
 ) -> None:
-    previous, tasking.status, tasking.updated_at = tasking.status, status, now
-    if command.verb == "NO":
+    """Carry out what the reply does (see `ReplyEffect`), in the order the timeline
+    should tell it: the reply, its deadlines, the unit, the others, the incident."""
+    previous, tasking.status, tasking.updated_at = tasking.status, effect.status, now
+    declined = effect.status == TaskingStatus.DECLINED
+    if declined:
         tasking.reason_text = command.reason
     unit = session.get(Unit, tasking.unit_id)
     incident = session.get(Incident, tasking.incident_id)
@@ -103,40 +109,39 @@ def _apply(
     ledger.record(
         session,
         now,
-        EVENT_KIND[command.verb],
-        Subject("tasking", tasking.id),
-        {
-            "unit": unit.callsign,
-            "from_status": previous,
-            "message_id": message.id,
-            "from_phone": sender.pseudonym,
+        TaskingReplied(
+            kind=effect.event,
+            unit=unit.callsign,
+            from_status=previous,
+            message_id=message.id,
+            from_phone=sender.pseudonym,
             # Kept verbatim: a refusal's own words are evidence.
-            "reason": command.reason if command.verb == "NO" else None,
-            "overdue": overdue or None,
-        },
+            reason=command.reason if declined else None,
+            overdue=overdue or None,
+        ),
+        Subject("tasking", tasking.id),
         actor=f"unit:{unit.callsign}",
         incident_id=tasking.incident_id,
     )
-    deadlines.cancel(session, now, tasking.id, SETTLES[command.verb])
-    _next_deadline(session, ctx, tasking, unit, incident, command.verb, now)
+    deadlines.cancel(session, now, tasking.id, effect.settles)
+    _next_deadline(session, ctx, tasking, unit, incident, effect, now)
     cause = f"{command.verb} on tasking {tasking.id}"
-    if command.verb in ("NO", "DONE"):
+    if effect.unit is None:
         units.release(session, now, unit, tasking.id, cause=cause, incident_id=incident.id)
     else:
-        status_now = "tasked" if command.verb == "ACK" else "deployed"
-        units.set_status(session, now, unit, status_now, cause=cause, incident_id=incident.id)
-    if command.verb in ("ACK", "DEP", "ARR"):
+        units.set_status(session, now, unit, effect.unit, cause=cause, incident_id=incident.id)
+    if effect.takes_charge:
         escalation.stop(session, ctx, incident, by=unit.callsign)
         # Backups tasked while this unit was silent or slow, and still silent: moot now.
         stand_down(session, ctx, incident, f"{unit.callsign} is responding",
-                   statuses=("pending",), keep=tasking.id)  # fmt: skip
-    elif command.verb == "DONE":
+                   statuses=(TaskingStatus.PENDING,), keep=tasking.id)  # fmt: skip
+    elif effect.ends_response:
         stand_down(session, ctx, incident, f"{unit.callsign} reported the response done",
                    finished=True, keep=tasking.id)  # fmt: skip
     incident.status = incident_status(
         incident.status, [t.status for t in all_taskings(session, incident.id)]
     )
-    if command.verb == "NO":
+    if effect.escalates:
         escalation.on_trigger(
             session, ctx, tasking, "declined", occurred_at=message.received_at,
             reason_text=command.reason or None, message_id=message.id,
@@ -149,7 +154,7 @@ def _next_deadline(
     tasking: Tasking,
     unit: Unit,
     incident: Incident,
-    verb: str,
+    effect: ReplyEffect,
     now: datetime,
 ) -> None:
     """After ACK the unit must depart, after DEP arrive: each by a deadline.
@@ -158,15 +163,13 @@ def _next_deadline(
     time (half as much again, for the roads) to arrive.
     """
     config = mission_config(session, ctx, incident.mission)
-    if verb == "ACK":
+    if effect.next_deadline == "depart":
         allowed = max(config.depart_timeout, timedelta(minutes=unit.notice_to_move_min))
-        kind = "depart"
-    elif verb == "DEP":
+    elif effect.next_deadline == "arrive":
         allowed = max(config.arrive_timeout, timedelta(seconds=1.5 * (tasking.travel_s or 0)))
-        kind = "arrive"
     else:
         return
-    deadlines.schedule(session, now, tasking, kind, now + allowed)
+    deadlines.schedule(session, now, tasking, effect.next_deadline, now + allowed)
 
 
 def handle_contact_reply(
@@ -185,11 +188,9 @@ def handle_contact_reply(
         ledger.record(
             session,
             now,
-            "reply.refused",
+            ContactReplyRefused(sender=sender.pseudonym, ref=incident.ref),
             Subject("message", message.id),
-            {"sender": sender.pseudonym, "role": "contact", "ref": incident.ref,
-             "note": "no escalation of this incident was sent to this contact"},
-        )  # fmt: skip
+        )
         answer = dispatch_texts.not_notified_message(sender.language, incident.ref)
         queue_sms(session, ctx, sender, answer, purpose="help")
         return
@@ -197,9 +198,8 @@ def handle_contact_reply(
         ledger.record(
             session,
             now,
-            "reply.not_understood",
+            ContactReplyNotUnderstood(sender=sender.pseudonym),
             Subject("message", message.id),
-            {"sender": sender.pseudonym, "role": "contact"},
         )
         queue_sms(session, ctx, sender, dispatch_texts.contact_help(sender.language), "help")
         return
@@ -214,9 +214,8 @@ def _not_understood(
     ledger.record(
         session,
         ctx.clock.now(),
-        "reply.not_understood",
+        ReplyNotUnderstood(sender=sender.pseudonym),
         Subject("message", message.id),
-        {"sender": sender.pseudonym},
     )
     queue_sms(session, ctx, sender, texts.command_help(language), purpose="help")
 
@@ -227,7 +226,7 @@ def _was_notified(session: Session, incident_id: int, contact_id: int | None) ->
         and session.scalar(
             select(Event.id)
             .where(
-                Event.kind == "escalation.notified",
+                Event.kind == EventKind.ESCALATION_NOTIFIED,
                 Event.incident_id == incident_id,
                 Event.subject_type == "contact",
                 Event.subject_id == contact_id,

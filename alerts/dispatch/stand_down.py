@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from alerts.core.context import ServiceContext
 from alerts.correlation.models import Incident
 from alerts.dispatch import deadlines, units
+from alerts.dispatch.domain.events import TaskingStoodDown
 from alerts.dispatch.domain.notices import stand_down_message
-from alerts.dispatch.domain.tasking import OPEN_STATUSES
+from alerts.dispatch.domain.tasking import OPEN_STATUSES, TaskingStatus, after_stand_down
 from alerts.dispatch.models import Tasking
 from alerts.dispatch.orders import duty_phones
 from alerts.messaging.outgoing import queue_sms
@@ -43,7 +44,7 @@ def stand_down(
     *,
     actor: str = SYSTEM,
     finished: bool = False,
-    statuses: Collection[str] = OPEN_STATUSES,
+    statuses: Collection[TaskingStatus] = OPEN_STATUSES,
     keep: int | None = None,
 ) -> list[str]:
     """End the incident's open taskings in `statuses`, all but `keep`.
@@ -59,16 +60,14 @@ def stand_down(
             continue
         unit = session.get(Unit, tasking.unit_id)
         assert unit is not None
-        out = tasking.status in ("departed", "arrived")
-        tasking.status = "done" if finished and out else "cancelled"
-        tasking.updated_at = now
+        ended = after_stand_down(tasking.status, finished=finished)
+        tasking.status, tasking.updated_at = ended.status, now
         deadlines.cancel(session, now, tasking.id)
         ledger.record(
             session,
             now,
-            "tasking.cancelled" if tasking.status == "cancelled" else "tasking.completed",
+            TaskingStoodDown(kind=ended.event, unit=unit.callsign, reason=why),
             Subject("tasking", tasking.id),
-            {"unit": unit.callsign, "reason": why},
             actor=actor,
             incident_id=incident.id,
         )

@@ -16,11 +16,18 @@ from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
 from alerts.core.db.session import write_transaction
-from alerts.correlation.domain.status import DONE_STATUSES
+from alerts.correlation.domain.status import FINISHED
 from alerts.correlation.models import Incident
 from alerts.dispatch import escalation
 from alerts.dispatch.contacts import first_phone
 from alerts.dispatch.deadlines import TRIGGER_OF
+from alerts.dispatch.domain.events import (
+    CallbackUndelivered,
+    DeadlineMissed,
+    EscalationRenotified,
+    EscalationUnreachable,
+)
+from alerts.dispatch.domain.tasking import TaskingStatus
 from alerts.dispatch.models import Deadline, Tasking
 from alerts.messaging import outgoing as messaging
 from alerts.messaging.models import OutboundMessage
@@ -69,7 +76,7 @@ def _each(act: Callable[[ServiceContext, int], bool], ctx: ServiceContext, item:
 
 
 def _requeue(ctx: ServiceContext, outbound_id: int) -> bool:
-    with write_transaction(ctx.factory, ledger=False) as session:
+    with write_transaction(ctx.factory, dispatch=False) as session:
         messaging.requeue(session, ctx.clock.now(), outbound_id)
     log.warning("SMS %s was not sent in its time; queued again", outbound_id)
     return True
@@ -88,7 +95,7 @@ def fire(ctx: ServiceContext, deadline_id: int) -> bool:
             return False
         now = ctx.clock.now()
         incident = session.get(Incident, deadline.incident_id)
-        if incident is not None and incident.status in DONE_STATUSES:
+        if incident is not None and incident.status in FINISHED:
             # Over (a unit reported DONE, or an officer closed it): the promise is moot.
             deadline.status, deadline.settled_at = "cancelled", now
             return False
@@ -97,9 +104,8 @@ def fire(ctx: ServiceContext, deadline_id: int) -> bool:
         ledger.record(
             session,
             now,
-            "tasking.deadline_missed",
+            DeadlineMissed(deadline=deadline.kind, due_at=deadline.due_at, late_ms=late_ms),
             Subject("tasking", deadline.tasking_id),
-            {"deadline": deadline.kind, "due_at": deadline.due_at, "late_ms": late_ms},
             incident_id=deadline.incident_id,
         )
         tasking = session.get(Tasking, deadline.tasking_id) if deadline.tasking_id else None
@@ -132,7 +138,7 @@ def handle_failure(ctx: ServiceContext, outbound_id: int) -> bool:
             tasking = session.get(Tasking, message.tasking_id)
             if (
                 tasking is not None
-                and tasking.status == "pending"
+                and tasking.status == TaskingStatus.PENDING
                 and _latest_order(session, message)
             ):
                 escalation.on_trigger(
@@ -145,9 +151,8 @@ def handle_failure(ctx: ServiceContext, outbound_id: int) -> bool:
             ledger.record(
                 session,
                 now,
-                "callback.undelivered",
+                CallbackUndelivered(),
                 Subject("sms", message.id),
-                {"advice": "the CLA's call-back SMS failed: call the caller back from the JOC"},
                 incident_id=message.incident_id,
             )
     return True
@@ -172,18 +177,17 @@ def _next_contact_phone(session: Session, ctx: ServiceContext, message: Outbound
     if failed is None or failed.contact is None:
         return
     phone = first_phone(session, failed.contact, after_rank=failed.duty_rank or 0)
-    data: dict[str, object] = {"contact": failed.contact.name, "failed_sms": message.id}
+    event: EscalationRenotified | EscalationUnreachable
     if phone is not None:
         retry = messaging.queue_sms(session, ctx, phone, message.body, purpose="escalation",
                                     incident_id=message.incident_id)  # fmt: skip
-        data["sms_id"] = retry.id
+        event = EscalationRenotified(failed.contact.name, failed_sms=message.id, sms_id=retry.id)
     else:
-        data["advice"] = "no other phone for this contact: call them"
+        event = EscalationUnreachable(failed.contact.name, failed_sms=message.id)
     ledger.record(
         session,
         ctx.clock.now(),
-        "escalation.renotified" if phone is not None else "escalation.unreachable",
+        event,
         Subject("contact", failed.contact.id),
-        data,
         incident_id=message.incident_id,
     )

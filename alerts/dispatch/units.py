@@ -11,37 +11,41 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.dispatch.domain.events import UnitStatusChanged
 from alerts.dispatch.domain.tasking import OPEN_STATUSES
 from alerts.dispatch.models import Tasking
+from alerts.registry.domain.units import UnitStatus, released
 from alerts.registry.models import Unit
 from alerts.timeline import ledger
 from alerts.timeline.ledger import SYSTEM, Subject
-
-UNIT_STATUSES = ("ready", "tasked", "deployed", "unavailable")
 
 
 def set_status(
     session: Session,
     now: datetime,
     unit: Unit,
-    status: str,
+    status: UnitStatus | str,
     *,
     cause: str,
     actor: str = SYSTEM,
     incident_id: int | None = None,
 ) -> None:
-    """Change the unit's status, recording why; no event when nothing changes."""
-    if status not in UNIT_STATUSES:
-        raise ValueError(f"unit status must be one of {', '.join(UNIT_STATUSES)}")
-    if unit.status == status:
+    """Change the unit's status, recording why; no event when nothing changes.
+
+    `status` may be an operator's word from a form: anything but a `UnitStatus`
+    value is refused with a ValueError that lists them.
+    """
+    if status not in set(UnitStatus):
+        raise ValueError(f"unit status must be one of {', '.join(UnitStatus)}")
+    new = UnitStatus(status)
+    if unit.status == new:
         return
-    previous, unit.status = unit.status, status
+    previous, unit.status = unit.status, new
     ledger.record(
         session,
         now,
-        "unit.status_changed",
+        UnitStatusChanged(unit=unit.callsign, from_=previous, to=new, cause=cause),
         Subject("unit", unit.id),
-        {"unit": unit.callsign, "from": previous, "to": status, "cause": cause},
         actor=actor,
         incident_id=incident_id,
     )
@@ -53,8 +57,7 @@ def release(
     """The unit is done with this tasking: ready again, unless another one holds it."""
     if has_other_open_tasking(session, unit.id, tasking_id):
         return
-    if unit.status in ("tasked", "deployed"):
-        set_status(session, now, unit, "ready", cause=cause, incident_id=incident_id)
+    set_status(session, now, unit, released(unit.status), cause=cause, incident_id=incident_id)
 
 
 def has_other_open_tasking(session: Session, unit_id: int, tasking_id: int) -> bool:

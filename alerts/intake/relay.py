@@ -17,9 +17,11 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
+from alerts.core.domain.jobs import Job
 from alerts.core.references import unused_ref
+from alerts.intake.domain.events import AlertRelayed, MessageReceived
 from alerts.intake.models import InboundMessage
-from alerts.intake.store import PROCESS_MESSAGE, storable_text
+from alerts.intake.store import storable_text
 from alerts.messaging.outbox import OutboxItem, claimed_row
 from alerts.registry.models import Sender
 from alerts.timeline import ledger
@@ -95,33 +97,31 @@ def relay_alert(
     )
     session.add(message)
     session.flush()
-    job = claimed_row(PROCESS_MESSAGE, message.id, now)
+    job = claimed_row(Job.PROCESS_MESSAGE, message.id, now)
     session.add(job)
     place = (request.place or "").strip()[:200] or None
     ledger.record(
         session,
         now,
-        "message.received",
+        MessageReceived(
+            ref=message.ref,
+            channel=request.channel,
+            sender=sender.pseudonym,
+            provider_sid=message.provider_sid,
+            chars=len(text),
+        ),
         Subject("message", message.id),
-        {
-            "ref": message.ref,
-            "channel": request.channel,
-            "sender": sender.pseudonym,
-            "provider_sid": message.provider_sid,
-            "chars": len(text),
-        },
     )
     ledger.record(
         session,
         now,
-        "alert.relayed",
+        AlertRelayed(
+            source_channel=request.channel,
+            source_reported_at=reported.isoformat(),
+            place=place,
+            cla=sender.pseudonym,
+        ),
         Subject("message", message.id),
-        {
-            "source_channel": request.channel,
-            "source_reported_at": reported.isoformat(),
-            "place": place,
-            "cla": sender.pseudonym,
-        },
         actor=actor,
     )
     session.flush()

@@ -11,16 +11,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.core.db.session import write_transaction
 from alerts.core.domain import phones
+from alerts.core.domain.jobs import Job
 from alerts.core.references import unused_ref
 from alerts.core.vault import PhoneVault
+from alerts.intake.domain.events import MessageReceived
 from alerts.intake.models import InboundMessage
 from alerts.messaging.outbox import OutboxItem, claimed_row
 from alerts.registry.models import Sender
 from alerts.registry.senders import find_or_create_sender
 from alerts.timeline import ledger
 from alerts.timeline.ledger import Subject
-
-PROCESS_MESSAGE = "process_message"
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def receive(
         # The ledger lock is taken at the first event, not at BEGIN: intake is
         # the hot path in a flood. For a known sender that is the closing
         # event; a stranger's first message takes it a little earlier.
-        with write_transaction(factory, ledger=False) as session:
+        with write_transaction(factory, dispatch=False) as session:
             return _store(session, vault, sms, now)
     except IntegrityError:
         with factory() as session:
@@ -103,20 +103,19 @@ def _store(session: Session, vault: PhoneVault, sms: InboundSms, now: datetime) 
     )
     session.add(message)
     session.flush()
-    job = claimed_row(PROCESS_MESSAGE, message.id, now)
+    job = claimed_row(Job.PROCESS_MESSAGE, message.id, now)
     session.add(job)
     ledger.record(
         session,
         now,
-        "message.received",
+        MessageReceived(
+            ref=message.ref,
+            channel=sms.channel,
+            sender=sender.pseudonym,
+            provider_sid=sms.provider_sid,
+            chars=len(sms.body),
+        ),
         Subject("message", message.id),
-        {
-            "ref": message.ref,
-            "channel": sms.channel,
-            "sender": sender.pseudonym,
-            "provider_sid": sms.provider_sid,
-            "chars": len(sms.body),
-        },
     )
     session.flush()
     return IntakeResult(

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.core.db.session import write_transaction
+from alerts.core.domain.jobs import Job
 from alerts.core.ports import JobQueue, QueueUnavailable
 from alerts.messaging.models import Outbox
 
@@ -32,11 +33,13 @@ HandOver = Literal["relayed", "queue_down", "failed"]
 @dataclass(frozen=True)
 class OutboxItem:
     id: int
+    # As stored, not a `Job`: a row written by a newer release may name a job this
+    # one does not know, and the queue refuses that row alone (see `hand_over`).
     job: str
     ref_id: int
 
 
-def claimed_row(job: str, ref_id: int, now: datetime) -> Outbox:
+def claimed_row(job: Job, ref_id: int, now: datetime) -> Outbox:
     """An outbox row its writer will hand over itself, right after commit.
 
     Claimed from birth, so no relay races the writer for it; if the writer
@@ -48,7 +51,7 @@ def claimed_row(job: str, ref_id: int, now: datetime) -> Outbox:
 
 
 def _claim(factory: sessionmaker[Session], row_id: int, now: datetime) -> bool:
-    with write_transaction(factory, ledger=False) as session:
+    with write_transaction(factory, dispatch=False) as session:
         claimed = session.execute(
             update(Outbox)
             .where(
@@ -62,7 +65,7 @@ def _claim(factory: sessionmaker[Session], row_id: int, now: datetime) -> bool:
 
 
 def _finish(factory: sessionmaker[Session], row_id: int, now: datetime, error: str | None) -> None:
-    with write_transaction(factory, ledger=False) as session:
+    with write_transaction(factory, dispatch=False) as session:
         values: dict[str, object]
         if error is None:
             values = {"relayed_at": now, "last_error": None}

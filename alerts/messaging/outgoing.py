@@ -16,12 +16,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
-from alerts.core.db.session import lock_ledger, write_transaction
+from alerts.core.db.session import write_transaction
+from alerts.core.domain.jobs import Job
 from alerts.core.ports import SmsSendError
 from alerts.messaging.domain.delivery import FINAL_FAILURES, advances
+from alerts.messaging.domain.events import (
+    SmsAccepted,
+    SmsQueueAlarm,
+    SmsRetrying,
+    SmsStatusChanged,
+    TaskingSent,
+)
 from alerts.messaging.domain.pacing import next_slot
 from alerts.messaging.domain.segments import count_segments
 from alerts.messaging.domain.texts import NUMBER_PLACEHOLDER
@@ -32,7 +41,6 @@ from alerts.timeline.ledger import Subject
 
 log = logging.getLogger(__name__)
 
-SEND_SMS = "send_sms"
 # Longer than one provider call with its timeout; a send still "sending" after
 # this is taken for dead and tried again, after asking the provider.
 SEND_LEASE = timedelta(seconds=30)
@@ -83,16 +91,30 @@ def queue_sms(
         return message
     if ctx.sms_segments_per_s <= 0:  # paced by the provider (a messaging service), not here
         message.send_lease_until = now + RETRY_GRACE
-        session.add(Outbox(job=SEND_SMS, ref_id=message.id, created_at=now, attempts=0))
+        session.add(Outbox(job=Job.SEND_SMS, ref_id=message.id, created_at=now, attempts=0))
         return message
     send_at = _take_slot(session, ctx, message, segments, urgent=purpose in URGENT)
     message.not_before = send_at if send_at > now else None
     message.send_lease_until = max(send_at, now) + RETRY_GRACE
     session.add(
-        Outbox(job=SEND_SMS, ref_id=message.id, created_at=now, due_at=message.not_before,
+        Outbox(job=Job.SEND_SMS, ref_id=message.id, created_at=now, due_at=message.not_before,
                attempts=0)
     )  # fmt: skip
     return message
+
+
+def _locked_lane(session: Session, number: str, now: datetime) -> SmsLane:
+    """The sending number's lane, locked until commit: its slots go to one writer at a time."""
+    query = select(SmsLane).where(SmsLane.from_number == number).with_for_update()
+    lane = session.scalars(query).first()
+    if lane is not None:
+        return lane
+    try:
+        with session.begin_nested():  # another writer may be creating it right now
+            session.add(SmsLane(from_number=number, next_free_at=now))
+    except IntegrityError:
+        pass
+    return session.scalars(query).one()
 
 
 def _take_slot(
@@ -105,13 +127,8 @@ def _take_slot(
 ) -> datetime:
     """The lane's next slot for this SMS; an alarm when an order would wait longer
     than a unit has to acknowledge it."""
-    # Lanes are shared by every writer: serialise on the ledger, as every writer does.
-    lock_ledger(session)
     now = ctx.clock.now()
-    lane = session.scalars(select(SmsLane).where(SmsLane.from_number == ctx.sms_lane)).first()
-    if lane is None:
-        lane = SmsLane(from_number=ctx.sms_lane, next_free_at=now)
-        session.add(lane)
+    lane = _locked_lane(session, ctx.sms_lane, now)
     slot = next_slot(now, lane.next_free_at, segments, ctx.sms_segments_per_s)
     lane.next_free_at = slot.lane_free_at
     session.flush()
@@ -119,15 +136,12 @@ def _take_slot(
         ledger.record(
             session,
             now,
-            "sms.queue_alarm",
+            SmsQueueAlarm(
+                purpose=message.purpose,
+                wait_s=round(slot.wait.total_seconds()),
+                ack_timeout_s=round(ctx.dispatch.ack_timeout.total_seconds()),
+            ),
             Subject("sms", message.id),
-            {
-                "purpose": message.purpose,
-                "wait_s": round(slot.wait.total_seconds()),
-                "ack_timeout_s": round(ctx.dispatch.ack_timeout.total_seconds()),
-                "advice": "the sending number is saturated: add numbers or a messaging "
-                "service, or raise ALERTS_SMS_SEGMENTS_PER_S if the carrier allows",
-            },
             incident_id=message.incident_id,
         )
         log.warning("SMS %s waits %s for its slot: longer than the ACK timeout", message.id,
@@ -148,7 +162,7 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
     The provider call happens outside any transaction, so a slow carrier API
     never holds the ledger lock.
     """
-    with write_transaction(ctx.factory, ledger=False) as session:
+    with write_transaction(ctx.factory, dispatch=False) as session:
         # Locked: two jobs for one SMS (a retry and the scheduler's) must not both send.
         message = session.get(OutboundMessage, outbound_id, with_for_update=True)
         if message is None:
@@ -191,7 +205,7 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
         return SendOutcome(outbound_id, None, "failed")
     except Exception:
         # Unexpected (a bug, an SDK surprise): it may have gone, so check before the retry.
-        with write_transaction(ctx.factory, ledger=False) as session:
+        with write_transaction(ctx.factory, dispatch=False) as session:
             message = session.get(OutboundMessage, outbound_id)
             assert message is not None
             message.status = "unsure"
@@ -216,7 +230,7 @@ def _already_sent(ctx: ServiceContext, number: str, body: str, since: datetime) 
 
 
 def _record_failure(ctx: ServiceContext, outbound_id: int, error: SmsSendError) -> None:
-    with write_transaction(ctx.factory) as session:
+    with write_transaction(ctx.factory, dispatch=False) as session:
         message = session.get(OutboundMessage, outbound_id)
         assert message is not None
         message.send_lease_until = None if not error.retryable else ctx.clock.now() + RETRY_GRACE
@@ -229,17 +243,16 @@ def _record_failure(ctx: ServiceContext, outbound_id: int, error: SmsSendError) 
             ledger.record(
                 session,
                 ctx.clock.now(),
-                "sms.retrying",
+                SmsRetrying(attempt=message.attempts, error=str(error), ambiguous=error.ambiguous,
+                            tasking_id=message.tasking_id),
                 Subject("sms", message.id),
-                {"attempt": message.attempts, "error": str(error), "ambiguous": error.ambiguous,
-                 "tasking_id": message.tasking_id},
                 incident_id=_incident_of(session, message),
             )  # fmt: skip
 
 
 def _record_sent(ctx: ServiceContext, outbound_id: int, sid: str) -> SendOutcome:
     """Store the provider's sid at once: no retry may follow a send it knows of."""
-    with write_transaction(ctx.factory) as session:
+    with write_transaction(ctx.factory, dispatch=False) as session:
         message = session.get(OutboundMessage, outbound_id)
         assert message is not None
         now = ctx.clock.now()
@@ -248,18 +261,22 @@ def _record_sent(ctx: ServiceContext, outbound_id: int, sid: str) -> SendOutcome
         recipient = session.get(Sender, message.recipient_id)
         assert recipient is not None
         order = message.purpose == "tasking" and message.tasking_id is not None
-        kind = "tasking.sent" if order else "sms.accepted"
+        accepted = TaskingSent if order else SmsAccepted
         subject = Subject("tasking", message.tasking_id) if order else Subject("sms", message.id)
         ledger.record(
             session,
             now,
-            kind,
+            accepted(
+                sms_id=message.id,
+                provider_sid=sid,
+                purpose=message.purpose,
+                recipient=recipient.pseudonym,
+                segments=message.segments,
+                attempts=message.attempts,
+            ),
             subject,
-            {"sms_id": message.id, "provider_sid": sid, "purpose": message.purpose,
-             "recipient": recipient.pseudonym, "segments": message.segments,
-             "attempts": message.attempts},
             incident_id=_incident_of(session, message),
-        )  # fmt: skip
+        )
         apply_receipts(session, message)
         return SendOutcome(outbound_id, sid, message.status)
 
@@ -279,10 +296,9 @@ def _record_status(
     ledger.record(
         session,
         now,
-        f"sms.{status}",
+        SmsStatusChanged(status=status, purpose=message.purpose, tasking_id=message.tasking_id,
+                         error_code=error_code, provider_sid=message.provider_sid),
         Subject("sms", message.id),
-        {"status": status, "purpose": message.purpose, "tasking_id": message.tasking_id,
-         "error_code": error_code, "provider_sid": message.provider_sid},
         incident_id=_incident_of(session, message),
     )  # fmt: skip
 
@@ -356,7 +372,7 @@ def requeue(session: Session, now: datetime, outbound_id: int) -> None:
     if message.status == "sending":
         message.status = "unsure"
     message.send_lease_until = now + SEND_LEASE
-    session.add(Outbox(job=SEND_SMS, ref_id=outbound_id, created_at=now, attempts=0))
+    session.add(Outbox(job=Job.SEND_SMS, ref_id=outbound_id, created_at=now, attempts=0))
 
 
 def unhandled_failures(session: Session, limit: int = 100) -> list[int]:

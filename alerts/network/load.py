@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.core.db.session import write_transaction
 from alerts.core.vault import PhoneVault
+from alerts.network.domain.events import NetworkLoaded
 from alerts.network.domain.network_file import NetworkFile
 from alerts.registry.models import Contact, Mission, OperatingBase, Place, Sender, Unit
 from alerts.registry.senders import unique_pseudonym
@@ -36,12 +37,13 @@ class LoadSummary:
     def changed(self) -> bool:
         return bool(self.created or self.updated)
 
-    def as_record(self) -> dict[str, dict[str, int]]:
-        return {
-            "created": dict(self.created),
-            "updated": dict(self.updated),
-            "unchanged": dict(self.unchanged),
-        }
+    def event(self, mission: str) -> NetworkLoaded:
+        return NetworkLoaded(
+            mission=mission,
+            created=dict(self.created),
+            updated=dict(self.updated),
+            unchanged=dict(self.unchanged),
+        )
 
 
 def _upsert(
@@ -73,144 +75,12 @@ def load_network(
 ) -> LoadSummary:
     summary = LoadSummary()
     with write_transaction(factory) as session:
-        mission = session.scalars(select(Mission).where(Mission.name == network.mission)).first()
-        _upsert(
-            session,
-            summary,
-            "missions",
-            mission,
-            Mission,
-            {"name": network.mission, "dispatch": network.dispatch},
-        )
-        bases: dict[str, OperatingBase] = {}
-        for entry in network.bases:
-            existing = session.scalars(
-                select(OperatingBase).where(OperatingBase.key == entry.id)
-            ).first()
-            bases[entry.id] = _upsert(
-                session,
-                summary,
-                "bases",
-                existing,
-                OperatingBase,
-                {
-                    "key": entry.id,
-                    "mission": network.mission,
-                    "name": entry.name,
-                    "lat": entry.lat,
-                    "lon": entry.lon,
-                    "kind": entry.kind,
-                    "sector": entry.sector,
-                    "opened": entry.opened,
-                    "closed": entry.closed,
-                    "aor": entry.aor,
-                },
-            )
-        units: dict[str, Unit] = {}
-        for unit_entry in network.units:
-            existing_unit = session.scalars(
-                select(Unit).where(Unit.callsign == unit_entry.callsign)
-            ).first()
-            units[unit_entry.callsign] = _upsert(
-                session,
-                summary,
-                "units",
-                existing_unit,
-                Unit,
-                {
-                    "callsign": unit_entry.callsign,
-                    "base_id": bases[unit_entry.base].id,
-                    "role": unit_entry.role,
-                    "notice_to_move_min": unit_entry.notice_to_move_min,
-                    "travel_mode": unit_entry.mode,
-                    "country": unit_entry.country,
-                    "language": unit_entry.language,
-                    # Status is live state once loaded: replies and operators own it.
-                    **({} if existing_unit else {"status": unit_entry.status}),
-                },
-            )
-        places: dict[str, Place] = {}
-        for place_entry in network.places:
-            existing_place = session.scalars(
-                select(Place).where(
-                    Place.name == place_entry.name,
-                    Place.admin.is_(None)
-                    if place_entry.admin is None
-                    else Place.admin == place_entry.admin,
-                    Place.source == "network",
-                )
-            ).first()
-            places[place_entry.name.casefold()] = _upsert(
-                session,
-                summary,
-                "places",
-                existing_place,
-                Place,
-                {
-                    "name": place_entry.name,
-                    "alt_names": list(place_entry.alt_names),
-                    "lat": place_entry.lat,
-                    "lon": place_entry.lon,
-                    "admin": place_entry.admin,
-                    "source": "network",
-                },
-            )
-
-        contacts: dict[tuple[str, str], Contact] = {}
-        for contact_entry in network.contacts:
-            existing_contact = session.scalars(
-                select(Contact).where(
-                    Contact.mission == network.mission,
-                    Contact.role == contact_entry.role,
-                    Contact.name == contact_entry.name,
-                )
-            ).first()
-            contacts[(contact_entry.role, contact_entry.name)] = _upsert(
-                session,
-                summary,
-                "contacts",
-                existing_contact,
-                Contact,
-                {
-                    "mission": network.mission,
-                    "role": contact_entry.role,
-                    "name": contact_entry.name,
-                    "base_id": bases[contact_entry.base].id if contact_entry.base else None,
-                    "sector": contact_entry.sector,
-                    "language": contact_entry.language,
-                },
-            )
-
-        phones: dict[str, dict[str, Any]] = {}
-        for base_entry in network.bases:
-            for phone in base_entry.phones:
-                phones[phone] = {"role": "base", "base_id": bases[base_entry.id].id}
-        for unit_entry in network.units:
-            for rank, phone in enumerate(unit_entry.phones):
-                phones[phone] = {
-                    "role": "unit",
-                    "unit_id": units[unit_entry.callsign].id,
-                    "duty_rank": rank,
-                }
-        for contact_entry in network.contacts:
-            contact = contacts[(contact_entry.role, contact_entry.name)]
-            for rank, phone in enumerate(contact_entry.phones):
-                phones[phone] = {
-                    "role": "contact",
-                    "contact_id": contact.id,
-                    "duty_rank": rank,
-                    "language": contact_entry.language,
-                }
-        for sender_entry in network.senders:
-            values = phones.setdefault(sender_entry.phone, {})
-            values["role"] = sender_entry.role
-            values["language"] = sender_entry.language
-            if sender_entry.place:
-                values["place_id"] = places[sender_entry.place.casefold()].id
-            if sender_entry.base:
-                values["base_id"] = bases[sender_entry.base].id
-            if sender_entry.unit:
-                values["unit_id"] = units[sender_entry.unit].id
+        _load_mission(session, summary, network)
+        bases = _load_bases(session, summary, network)
+        units = _load_units(session, summary, network, bases)
+        places = _load_places(session, summary, network)
+        contacts = _load_contacts(session, summary, network, bases)
+        phones = _phone_roles(network, bases, units, places, contacts)
         for phone, values in phones.items():
             _register_phone(session, vault, summary, phone, values, now)
 
@@ -218,12 +88,197 @@ def load_network(
             ledger.record(
                 session,
                 now,
-                "network.loaded",
+                summary.event(network.mission),
                 Subject("network", None),
-                {"mission": network.mission, **summary.as_record()},
                 actor="operator",
             )
     return summary
+
+
+def _load_mission(session: Session, summary: LoadSummary, network: NetworkFile) -> None:
+    mission = session.scalars(select(Mission).where(Mission.name == network.mission)).first()
+    _upsert(
+        session,
+        summary,
+        "missions",
+        mission,
+        Mission,
+        {"name": network.mission, "dispatch": network.dispatch},
+    )
+
+
+def _load_bases(
+    session: Session, summary: LoadSummary, network: NetworkFile
+) -> dict[str, OperatingBase]:
+    """The operating bases, by their id in the file."""
+    bases: dict[str, OperatingBase] = {}
+    for entry in network.bases:
+        existing = session.scalars(
+            select(OperatingBase).where(OperatingBase.key == entry.id)
+        ).first()
+        bases[entry.id] = _upsert(
+            session,
+            summary,
+            "bases",
+            existing,
+            OperatingBase,
+            {
+                "key": entry.id,
+                "mission": network.mission,
+                "name": entry.name,
+                "lat": entry.lat,
+                "lon": entry.lon,
+                "kind": entry.kind,
+                "sector": entry.sector,
+                "opened": entry.opened,
+                "closed": entry.closed,
+                "aor": entry.aor,
+            },
+        )
+    return bases
+
+
+def _load_units(
+    session: Session,
+    summary: LoadSummary,
+    network: NetworkFile,
+    bases: dict[str, OperatingBase],
+) -> dict[str, Unit]:
+    """The units, by callsign."""
+    units: dict[str, Unit] = {}
+    for unit_entry in network.units:
+        existing_unit = session.scalars(
+            select(Unit).where(Unit.callsign == unit_entry.callsign)
+        ).first()
+        units[unit_entry.callsign] = _upsert(
+            session,
+            summary,
+            "units",
+            existing_unit,
+            Unit,
+            {
+                "callsign": unit_entry.callsign,
+                "base_id": bases[unit_entry.base].id,
+                "role": unit_entry.role,
+                "notice_to_move_min": unit_entry.notice_to_move_min,
+                "travel_mode": unit_entry.mode,
+                "country": unit_entry.country,
+                "language": unit_entry.language,
+                # Status is live state once loaded: replies and operators own it.
+                **({} if existing_unit else {"status": unit_entry.status}),
+            },
+        )
+    return units
+
+
+def _load_places(session: Session, summary: LoadSummary, network: NetworkFile) -> dict[str, Place]:
+    """The network's own places, by case-folded name."""
+    places: dict[str, Place] = {}
+    for place_entry in network.places:
+        existing_place = session.scalars(
+            select(Place).where(
+                Place.name == place_entry.name,
+                Place.admin.is_(None)
+                if place_entry.admin is None
+                else Place.admin == place_entry.admin,
+                Place.source == "network",
+            )
+        ).first()
+        places[place_entry.name.casefold()] = _upsert(
+            session,
+            summary,
+            "places",
+            existing_place,
+            Place,
+            {
+                "name": place_entry.name,
+                "alt_names": list(place_entry.alt_names),
+                "lat": place_entry.lat,
+                "lon": place_entry.lon,
+                "admin": place_entry.admin,
+                "source": "network",
+            },
+        )
+    return places
+
+
+def _load_contacts(
+    session: Session,
+    summary: LoadSummary,
+    network: NetworkFile,
+    bases: dict[str, OperatingBase],
+) -> dict[tuple[str, str], Contact]:
+    """The escalation contacts, by role and name."""
+    contacts: dict[tuple[str, str], Contact] = {}
+    for contact_entry in network.contacts:
+        existing_contact = session.scalars(
+            select(Contact).where(
+                Contact.mission == network.mission,
+                Contact.role == contact_entry.role,
+                Contact.name == contact_entry.name,
+            )
+        ).first()
+        contacts[(contact_entry.role, contact_entry.name)] = _upsert(
+            session,
+            summary,
+            "contacts",
+            existing_contact,
+            Contact,
+            {
+                "mission": network.mission,
+                "role": contact_entry.role,
+                "name": contact_entry.name,
+                "base_id": bases[contact_entry.base].id if contact_entry.base else None,
+                "sector": contact_entry.sector,
+                "language": contact_entry.language,
+            },
+        )
+    return contacts
+
+
+def _phone_roles(
+    network: NetworkFile,
+    bases: dict[str, OperatingBase],
+    units: dict[str, Unit],
+    places: dict[str, Place],
+    contacts: dict[tuple[str, str], Contact],
+) -> dict[str, dict[str, Any]]:
+    """What each phone number in the file is registered as.
+
+    The sections are read in order, so a number listed under `senders` adds to, and
+    overrides, what a base, unit or contact said of it.
+    """
+    phones: dict[str, dict[str, Any]] = {}
+    for base_entry in network.bases:
+        for phone in base_entry.phones:
+            phones[phone] = {"role": "base", "base_id": bases[base_entry.id].id}
+    for unit_entry in network.units:
+        for rank, phone in enumerate(unit_entry.phones):
+            phones[phone] = {
+                "role": "unit",
+                "unit_id": units[unit_entry.callsign].id,
+                "duty_rank": rank,
+            }
+    for contact_entry in network.contacts:
+        contact = contacts[(contact_entry.role, contact_entry.name)]
+        for rank, phone in enumerate(contact_entry.phones):
+            phones[phone] = {
+                "role": "contact",
+                "contact_id": contact.id,
+                "duty_rank": rank,
+                "language": contact_entry.language,
+            }
+    for sender_entry in network.senders:
+        values = phones.setdefault(sender_entry.phone, {})
+        values["role"] = sender_entry.role
+        values["language"] = sender_entry.language
+        if sender_entry.place:
+            values["place_id"] = places[sender_entry.place.casefold()].id
+        if sender_entry.base:
+            values["base_id"] = bases[sender_entry.base].id
+        if sender_entry.unit:
+            values["unit_id"] = units[sender_entry.unit].id
+    return phones
 
 
 def _register_phone(

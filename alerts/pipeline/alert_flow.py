@@ -8,15 +8,24 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
+from alerts.core.db.session import lock_dispatch
 from alerts.core.domain.geo import Location
 from alerts.correlation import assign as correlation
 from alerts.correlation import incidents
 from alerts.correlation.domain.cells import cells_near
+from alerts.correlation.domain.status import IncidentStatus, Standing, moved_by_report
 from alerts.correlation.models import Incident, Report
 from alerts.dispatch import orders
 from alerts.dispatch.orders import route_if_ready
 from alerts.intake.models import InboundMessage
 from alerts.locating.domain.threats import ThreatAssessment
+from alerts.pipeline.domain.events import (
+    AlertLocated,
+    AlertUnlocated,
+    ContinuationLinked,
+    IncidentReopened,
+    MessageDuplicate,
+)
 from alerts.registry.models import Sender
 from alerts.timeline import ledger
 from alerts.timeline.ledger import Subject
@@ -45,13 +54,16 @@ def handle_alert(
     assessment: Assessment,
 ) -> AlertOutcome:
     location = assessment.location
-    # Locks first, before any event takes the ledger lock: the sender (for the
-    # duplicate check) and every cell the report could match in. Reports of
-    # different places are then decided in parallel; one place's, one at a time.
+    # Locks first, before any row changes: the sender (for the duplicate check) and
+    # every cell the report could match in. Reports of different places are then
+    # decided in parallel; one place's, one at a time. Then dispatch's, as before any
+    # row: a new or joined incident may be routed below, and replies and escalations
+    # take the dispatch lock before the incident rows they change.
     keys = [f"sender:{sender.id}"]
     if location.point is not None and location.radius_m is not None:
         keys += cells_near(location.point, location.radius_m)
     correlation.lock_keys(session, keys)
+    lock_dispatch(session)
     duplicate = correlation.recent_duplicate(session, message, sender.id, ctx.duplicate_window)
     if duplicate is not None:
         return _link_duplicate(session, ctx, message, duplicate)
@@ -83,9 +95,8 @@ def handle_alert(
         ledger.record(
             session,
             ctx.clock.now(),
-            "incident.continuation_linked",
+            ContinuationLinked(decision.continuation_of, decision=decision.as_record()),
             Subject("incident", incident.id),
-            {"continuation_of": decision.continuation_of, "decision": decision.as_record()},
             incident_id=incident.id,
         )
     return _route_if_ready(session, ctx, incident, report)
@@ -113,9 +124,8 @@ def _link_duplicate(
     ledger.record(
         session,
         now,
-        "message.duplicate",
+        MessageDuplicate(duplicate_of_message=original.message_id, report_id=original.id),
         Subject("message", message.id),
-        {"duplicate_of_message": original.message_id, "report_id": original.id},
         incident_id=original.incident_id,
     )
     return AlertOutcome(
@@ -158,26 +168,26 @@ def _record_located(
 ) -> None:
     location, threat = assessment.location, assessment.threat
     now = ctx.clock.now()
+    assessed = AlertLocated if location.located else AlertUnlocated
     ledger.record(
         session,
         now,
-        "alert.located" if location.located else "alert.unlocated",
+        assessed(
+            message_id=message.id,
+            method=location.method,
+            lat=report.lat,
+            lon=report.lon,
+            radius_m=location.radius_m,
+            confidence=location.confidence,
+            place=location.place_name,
+            matched_text=location.matched_text,
+            ambiguous=location.ambiguous,
+            candidates=report.candidates,
+            threat=threat.threat,
+            severity=threat.severity,
+            threat_words=list(threat.matched),
+        ),
         Subject("report", report.id),
-        {
-            "message_id": message.id,
-            "method": location.method,
-            "lat": report.lat,
-            "lon": report.lon,
-            "radius_m": location.radius_m,
-            "confidence": location.confidence,
-            "place": location.place_name,
-            "matched_text": location.matched_text,
-            "ambiguous": location.ambiguous,
-            "candidates": report.candidates,
-            "threat": threat.threat,
-            "severity": threat.severity,
-            "threat_words": list(threat.matched),
-        },
     )
     message.handled_as, message.handled_at = "alert", now
 
@@ -221,13 +231,12 @@ def _join(
 ) -> AlertOutcome:
     if reopen:
         incident.closed_at = None
-        incident.status = "open"
+        incident.status = IncidentStatus.OPEN
         ledger.record(
             session,
             ctx.clock.now(),
-            "incident.reopened",
+            IncidentReopened(report_id=report.id),
             Subject("incident", incident.id),
-            {"report_id": report.id},
             incident_id=incident.id,
         )
     before = correlation.apply_join(session, incident, report, ctx.correlation)
@@ -239,7 +248,7 @@ def _join(
     )
     if not moved:
         # Reopened, or corroborated enough that the policy may now task at once.
-        if reopen or incident.status == "to_verify":
+        if reopen or incident.status == IncidentStatus.TO_VERIFY:
             return _route_if_ready(session, ctx, incident, report)
         return AlertOutcome("alert", report.id, incident.id)
     previous = {
@@ -250,8 +259,9 @@ def _join(
     if report.place_name or report.lat is not None:
         incident.place_name = report.place_name or incident.place_name
     incidents.record_relocated(session, ctx, incident, report, previous)
-    if incident.status == "triage" and not report.ambiguous:
-        incident.status, incident.triage_reason = "open", None
+    incident.status, incident.triage_reason = moved_by_report(
+        Standing(incident.status, incident.triage_reason), ambiguous=report.ambiguous
+    )
     return _route_if_ready(session, ctx, incident, report)
 
 

@@ -16,12 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
-from alerts.core.db.session import lock_ledger, write_transaction
+from alerts.core.db.session import lock_dispatch, write_transaction
 from alerts.correlation.models import Report
 from alerts.dispatch import callbacks, replies
 from alerts.intake.models import InboundMessage
 from alerts.locating.domain.threats import classify
 from alerts.pipeline.alert_flow import Assessment, handle_alert
+from alerts.pipeline.domain.events import StaffBeep
 from alerts.registry.models import Sender
 from alerts.timeline import ledger
 from alerts.timeline.ledger import Subject
@@ -43,7 +44,7 @@ class Outcome:
 
 def process_message(ctx: ServiceContext, message_id: int) -> Outcome:
     assessment = _assess(ctx, message_id)
-    with write_transaction(ctx.factory, ledger=False) as session:
+    with write_transaction(ctx.factory, dispatch=False) as session:
         # Locked (on PostgreSQL): a second job for this message waits here, then sees
         # it handled, instead of replying twice. Only this job locks this row.
         message = session.get(InboundMessage, message_id, with_for_update=True)
@@ -54,13 +55,13 @@ def process_message(ctx: ServiceContext, message_id: int) -> Outcome:
         sender = session.get(Sender, message.sender_id)
         assert sender is not None
         if isinstance(assessment, str):
-            # Replies update taskings and units: take the ledger first, as every
-            # transaction but the alert path does, so lock order stays acyclic.
-            lock_ledger(session)
+            # Replies update taskings and units: take the dispatch lock first, before
+            # any row, as every dispatch decision does, so lock order stays acyclic.
+            lock_dispatch(session)
             _HANDLERS[assessment](session, ctx, message, sender)
             _mark(message, assessment, ctx.clock.now())
             return Outcome(message.id, assessment)
-        # Cells before ledger: the transaction takes the ledger lock at its first event.
+        # Cell locks, then the dispatch lock (see handle_alert).
         outcome = handle_alert(session, ctx, message, sender, assessment)
         if message.channel == callbacks.BEEP:
             callbacks.create_task(session, ctx, message, sender, outcome.incident_id)
@@ -80,9 +81,8 @@ def _staff_beep(
     ledger.record(
         session,
         ctx.clock.now(),
-        "message.staff_beep",
+        StaffBeep(sender=sender.pseudonym, role=sender.role),
         Subject("message", message.id),
-        {"sender": sender.pseudonym, "role": sender.role, "note": "not an alert"},
     )
 
 

@@ -18,7 +18,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alerts.core.db.base import Model
-from alerts.core.db.types import JSONDocument, UTCDateTime
+from alerts.core.db.types import JSONDocument, StateText, UTCDateTime
+from alerts.registry.domain.units import UnitStatus
 
 
 class Mission(Model):
@@ -60,7 +61,7 @@ class Unit(Model):
     base_id: Mapped[int] = mapped_column(ForeignKey("bases.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     notice_to_move_min: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[UnitStatus] = mapped_column(StateText(UnitStatus, 16))
     travel_mode: Mapped[str] = mapped_column(String(16), default="road", server_default="road")
     # The troop- or police-contributing country, for the non-compliance register.
     country: Mapped[str | None] = mapped_column(String(64))

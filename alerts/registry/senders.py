@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alerts.core.vault import PhoneVault
+from alerts.registry.domain.events import SenderFirstSeen, SenderNumberRevealed
 from alerts.registry.models import Sender
 from alerts.timeline import ledger
 from alerts.timeline.ledger import Subject
@@ -69,9 +70,8 @@ def find_or_create_sender(
     ledger.record(
         session,
         now,
-        "sender.first_seen",
+        SenderFirstSeen(pseudonym=sender.pseudonym),
         Subject("sender", sender.id),
-        {"pseudonym": sender.pseudonym},
     )
     return sender
 
@@ -98,9 +98,8 @@ def reveal_number(
     ledger.record(
         session,
         now,
-        "sender.number_revealed",
+        SenderNumberRevealed(reason=reason.strip(), pseudonym=sender.pseudonym),
         Subject("sender", sender_id),
-        {"reason": reason.strip(), "pseudonym": sender.pseudonym},
         actor=actor,
     )
     return vault.decrypt(sender.number_encrypted)

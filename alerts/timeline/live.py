@@ -1,7 +1,7 @@
 """Telling open consoles that something changed, once it is committed.
 
 `ledger.record` remembers each new event on its session; after the commit a
-listener hands `{seq, kind, incident_id}` to the process's publisher (Redis
+listener hands `{event_id, kind, incident_id}` to the process's publisher (Redis
 pub/sub in production), so every web worker's open streams hear of it. Never a
 number, pseudonym or text: a console that hears of a change asks for the rows
 it may see. A publisher that fails is logged and skipped, never raised: the
@@ -30,10 +30,10 @@ class Publisher(Protocol):
     def publish(self, notices: list[Notice]) -> None: ...
 
 
-def remember(session: Session, seq: int, kind: str, incident_id: int | None) -> None:
+def remember(session: Session, event_id: int, kind: str, incident_id: int | None) -> None:
     """Called by the ledger for each event appended in this transaction."""
     session.info.setdefault(_PENDING, []).append(
-        {"seq": seq, "kind": kind, "incident_id": incident_id}
+        {"event_id": event_id, "kind": kind, "incident_id": incident_id}
     )
 
 

@@ -114,7 +114,7 @@ def database_step(factory: sessionmaker[Session], facts: ReportFacts, rules: Cor
                   ) -> int:  # fmt: skip
     """One report through the worker's correlation, in its own transaction: the
     incident it ends in (its original's, for a duplicate)."""
-    with write_transaction(factory, ledger=False) as session:
+    with write_transaction(factory, dispatch=False) as session:
         correlation.lock_keys(session, [f"sender:{facts.sender_id}", *correlation.cells_for(facts)])
         message = session.get(InboundMessage, facts.id)
         assert message is not None
@@ -190,7 +190,7 @@ def load_history(factory: sessionmaker[Session], history: Sequence[ReportFacts],
                 cells.add((cell_of(facts.point), view.id))
     messages += [message_row(facts, None, handled=False) for facts in future]
     senders = {facts.sender_id for facts in (*history, *future)}
-    with write_transaction(factory, ledger=False) as session:
+    with write_transaction(factory, dispatch=False) as session:
         at = history[0].received_at if history else future[0].received_at
         bulk(session, Sender, [sender_row(sender_id, at) for sender_id in sorted(senders)])
         bulk(session, InboundMessage, messages)

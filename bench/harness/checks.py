@@ -1,26 +1,30 @@
-"""Inside the app's run: the ledger lock sampled during it, and what it left behind."""
+"""Inside the app's run: advisory locks sampled during it, and what it left behind."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from redis import Redis
 from sqlalchemy import Engine, func, select, text
 
-from alerts.audit.verify import verify_ledger
+from alerts.audit.log_verify import verify_log
 from alerts.core.db.session import session_factory
 from alerts.intake.models import InboundMessage
 from alerts.messaging.models import Outbox
+from alerts.timeline.sequencer import seal_all
 from workers.queue import QUEUE_NAME
 
 
 class LockSampler:
     """Every 100 ms, how many of the app's database sessions wait on an advisory lock.
 
-    The only advisory lock the app takes is the ledger's, held by each intake
-    from its event insert to its commit. The servers connect under their own
-    application_name, so other users of the database are not counted.
+    Since the transparency log, intake takes none: events are appended without a
+    lock, and only dispatch decisions and the sequencer take one. So a waiter here
+    is a regression. The servers connect under their own application_name, so
+    other users of the database are not counted.
     """
 
     QUERY = text(
@@ -70,8 +74,8 @@ class Checks:
     outbox_rows: int
     unrelayed: int  # outbox rows never handed to Redis
     jobs: int  # jobs waiting in the RQ queue (no worker runs, so all of them)
-    events: int
-    chain_break: str | None
+    events: int  # leaves rebuilt from their events by `verify_log`
+    log_finding: str | None  # the first tampering it named, if any
 
     @property
     def ok(self) -> bool:
@@ -80,22 +84,26 @@ class Checks:
             self.stored == self.timed
             and everything == {self.expected_total}
             and self.unrelayed == 0
-            and self.chain_break is None
+            and self.log_finding is None
         )
 
     def summary(self) -> str:
-        chain = "intact" if self.chain_break is None else f"broken: {self.chain_break}"
+        log = "intact" if self.log_finding is None else f"not intact: {self.log_finding}"
         return (
             f"Loss check ({'as expected' if self.ok else '**MISMATCH**'}): {self.stored} of "
             f"the {self.timed} timed webhooks stored; {self.expected_total} sent in all (warm-up "
             f"included) gave {self.messages} messages, {self.outbox_rows} outbox rows "
-            f"({self.unrelayed} unrelayed) and {self.jobs} RQ jobs; event chain {chain} "
-            f"({self.events} events)."
+            f"({self.unrelayed} unrelayed) and {self.jobs} RQ jobs; event log {log} "
+            f"({self.events} events sealed, then rebuilt by `verify_log`)."
         )
 
 
 def check(engine: Engine, redis_url: str, timed_sids: list[str], expected_total: int) -> Checks:
-    with session_factory(engine)() as session:
+    factory = session_factory(engine)
+    # No scheduler runs during the intake benchmark: seal here, with a key of the run's own.
+    key = Ed25519PrivateKey.generate()
+    seal_all(factory, key, datetime.now(UTC))
+    with factory() as session:
         stored = session.scalar(
             select(func.count())
             .select_from(InboundMessage)
@@ -106,8 +114,8 @@ def check(engine: Engine, redis_url: str, timed_sids: list[str], expected_total:
         unrelayed = session.scalar(
             select(func.count()).select_from(Outbox).where(Outbox.relayed_at.is_(None))
         )
-        audit = verify_ledger(session).audit
-        events, chain_break = audit.checked, audit.finding
+        audit = verify_log(session, key.public_key())
+        events, finding = audit.leaves, audit.first
     with Redis.from_url(redis_url) as redis:
         jobs = int(redis.llen(f"rq:queue:{QUEUE_NAME}"))
     return Checks(
@@ -119,5 +127,5 @@ def check(engine: Engine, redis_url: str, timed_sids: list[str], expected_total:
         unrelayed=int(unrelayed or 0),
         jobs=jobs,
         events=events,
-        chain_break=None if chain_break is None else str(chain_break),
+        log_finding=None if finding is None else f"{finding.kind}: {finding.detail}",
     )

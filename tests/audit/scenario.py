@@ -19,6 +19,7 @@ from alerts.dispatch.models import NonCompliance, Tasking
 from alerts.registry.models import OperatingBase, Unit
 from alerts.timeline import ledger
 from alerts.timeline.ledger import Subject
+from tests.timeline.raw_event import RawEvent
 
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 
@@ -67,8 +68,9 @@ class Scenario:
         actor: str = ledger.SYSTEM,
     ) -> int:
         with write_transaction(self.factory) as session:
+            event = RawEvent(kind, data or {})
             return ledger.record(
-                session, at(minutes), kind, subject, data, incident_id=incident_id, actor=actor
+                session, at(minutes), event, subject, incident_id=incident_id, actor=actor
             ).seq
 
     def incident(

@@ -9,12 +9,13 @@ from click.testing import CliRunner
 
 from alerts.cli import main
 from alerts.cli.local_keys import make_local_keys
+from alerts.timeline.log_key import generate_log_key
 from tests.conftest import ROOT
 
 EXAMPLE = str(ROOT / "config" / "network.example.yaml")
 # The database `make run` uses, relative to the checkout it runs in.
 LOCAL_DB = {"ALERTS_DATABASE_URL": "sqlite:///instance/alerts.db"}
-NO_KEYS = {"ALERTS_DATA_KEY": "", "ALERTS_SECRET_KEY": ""}
+NO_KEYS = {"ALERTS_DATA_KEY": "", "ALERTS_SECRET_KEY": "", "ALERTS_LOG_KEY": ""}
 
 
 @pytest.fixture
@@ -36,7 +37,11 @@ def test_network_load_uses_the_local_keys_and_says_so_once(checkout: Path) -> No
 
 
 def test_keys_in_the_environment_win_silently(checkout: Path) -> None:
-    env = LOCAL_DB | {"ALERTS_DATA_KEY": "k" * 32, "ALERTS_SECRET_KEY": "s" * 32}
+    env = LOCAL_DB | {
+        "ALERTS_DATA_KEY": "k" * 32,
+        "ALERTS_SECRET_KEY": "s" * 32,
+        "ALERTS_LOG_KEY": generate_log_key(),
+    }
     result = CliRunner().invoke(main, ["network", "load", EXAMPLE], env=env)
     assert result.exit_code == 0, result.output
     assert "dev-secrets.env" not in result.output

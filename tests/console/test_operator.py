@@ -50,7 +50,7 @@ def test_overriding_routing_needs_a_reason_and_says_who_and_why(system: LiveSyst
     assert f"ACK {incident.ref}" in sms_to(system, QRF_GOMA)[0]
     with system.factory() as session:
         created = session.scalars(
-            select(Event).where(Event.kind == "tasking.created").order_by(Event.seq.desc())
+            select(Event).where(Event.kind == "tasking.created").order_by(Event.id.desc())
         ).first()
     assert created is not None and created.actor == OFFICER
     assert created.data["override_reason"] == "Goma's QRF has the helicopter today"

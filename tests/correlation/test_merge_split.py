@@ -48,7 +48,7 @@ def test_merge_then_undo(system: LiveSystem) -> None:
             actor="joc:amina",
             reason="same ADF column",
         )
-        seq = merged.seq
+        event_id = merged.id
     assert len(reports_of(system, first)) == 4 and reports_of(system, second) == []
     with system.factory() as session:
         absorbed = session.get(Incident, second)
@@ -63,7 +63,7 @@ def test_merge_then_undo(system: LiveSystem) -> None:
             session,
             system.clock.now(),
             RULES,
-            event_seq=seq,
+            event_id=event_id,
             actor="joc:amina",
             reason="they were two groups",
         )
@@ -73,13 +73,13 @@ def test_merge_then_undo(system: LiveSystem) -> None:
         assert restored is not None and restored.merged_into_id is None
         assert restored.status != "merged"
         undo = session.scalars(select(Event).where(Event.kind == "incident.merge_undone")).one()
-        assert undo.actor == "joc:amina" and undo.data["undoes"] == seq
+        assert undo.actor == "joc:amina" and undo.data["undoes"] == event_id
     with (
         pytest.raises(OperationRefused, match="already undone"),
         write_transaction(system.factory) as session,
     ):
         incident_ops.undo(
-            session, system.clock.now(), RULES, event_seq=seq, actor="x", reason="again"
+            session, system.clock.now(), RULES, event_id=event_id, actor="x", reason="again"
         )
 
 
@@ -100,13 +100,13 @@ def test_split_then_undo(system: LiveSystem) -> None:
     assert reports_of(system, created_id) == [held[1]]
     with system.factory() as session:
         split_event = session.scalars(select(Event).where(Event.kind == "incident.split")).one()
-        seq = split_event.seq
+        event_id = split_event.id
     with write_transaction(system.factory) as session:
         incident_ops.undo(
             session,
             system.clock.now(),
             RULES,
-            event_seq=seq,
+            event_id=event_id,
             actor="joc:amina",
             reason="same village after all",
         )

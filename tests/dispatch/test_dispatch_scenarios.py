@@ -266,7 +266,7 @@ def test_the_timeline_of_a_full_response_is_complete_and_in_order(system: LiveSy
     for verb in ("ACK", "DEP", "ARR", "DONE"):
         reply(system, QRF_BENI_PRIMARY, f"{verb} {incident.ref}")
     events = timeline(system, incident.id)
-    assert [e.seq for e in events] == sorted(e.seq for e in events)
+    assert [e.id for e in events] == sorted(e.id for e in events)
     assert [e.occurred_at for e in events] == sorted(e.occurred_at for e in events)
     story = [e.kind for e in events if e.kind.startswith(("tasking.", "message.received"))]
     assert story == [

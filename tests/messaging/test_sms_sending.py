@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from alerts import pipeline
 from alerts.core.context import ServiceContext
 from alerts.core.db.session import write_transaction
+from alerts.core.domain.jobs import Job
 from alerts.core.ports import SmsSendError
 from alerts.dispatch import sweeper
 from alerts.messaging import outgoing as messaging
@@ -96,7 +97,7 @@ def test_a_send_whose_worker_died_is_queued_again_and_not_sent_twice(system: Liv
     assert result.requeued == 1
     with system.factory() as session:
         jobs = session.scalars(select(Outbox).where(Outbox.ref_id == outbound_id,
-                                                    Outbox.job == "send_sms")).all()  # fmt: skip
+                                                    Outbox.job == Job.SEND_SMS)).all()  # fmt: skip
     assert len(jobs) == 2  # the first hand-over, and the scheduler's
     assert messaging.send(context, outbound_id).provider_sid
     wait_until(lambda: sent_to(system, QRF_BENI_PRIMARY) >= 1)

@@ -19,6 +19,9 @@ from alerts.core.clock import FakeClock
 from alerts.core.db.session import write_transaction
 from alerts.timeline import ledger
 from alerts.timeline.ledger import Subject
+from alerts.timeline.log_key import generate_log_key, load_log_key
+from alerts.timeline.sequencer import seal_all
+from tests.timeline.raw_event import RawEvent
 
 
 @pytest.fixture
@@ -45,9 +48,9 @@ def as_role(session: Session, role: str) -> None:
 @pytest.mark.parametrize(
     "statement",
     [
-        "UPDATE events SET data = '{\"n\": 99}' WHERE seq = 1",
+        "UPDATE events SET data = '{\"n\": 99}'",
         "UPDATE events SET occurred_at = occurred_at - interval '1 hour'",
-        "DELETE FROM events WHERE seq = 1",
+        "DELETE FROM events",
         "TRUNCATE events CASCADE",
     ],
 )
@@ -56,7 +59,7 @@ def test_the_app_role_cannot_rewrite_the_timeline(
 ) -> None:
     with write_transaction(factory) as session:
         as_role(session, app_role)
-        ledger.record(session, clock.now(), "test.event", Subject("test", 1), {"n": 1})
+        ledger.record(session, clock.now(), RawEvent("test.event", {"n": 1}), Subject("test", 1))
     with (
         pytest.raises(DBAPIError, match="events are append-only") as raised,
         factory() as session,
@@ -69,13 +72,42 @@ def test_the_app_role_cannot_rewrite_the_timeline(
         assert session.execute(text("SELECT data FROM events")).scalar_one() == {"n": 1}
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE log_leaves SET leaf_hash = repeat('0', 64)",
+        "DELETE FROM log_leaves",
+        "UPDATE tree_heads SET root_hash = repeat('0', 64)",
+        "DELETE FROM tree_heads",
+        "UPDATE log_nodes SET hash = repeat('0', 64)",
+        "TRUNCATE log_nodes",
+    ],
+)
+def test_the_app_role_cannot_rewrite_the_log(
+    app_role: str, factory: sessionmaker[Session], clock: FakeClock, statement: str
+) -> None:
+    for n in range(2):  # two leaves make a node
+        with write_transaction(factory) as session:
+            ledger.record(session, clock.now(), RawEvent("test.event", {"n": n}), Subject("t", n))
+    seal_all(factory, load_log_key(generate_log_key()), clock.now())
+    with (
+        pytest.raises(DBAPIError, match="the log is append-only") as raised,
+        factory() as session,
+        session.begin(),
+    ):
+        as_role(session, app_role)
+        session.execute(text(statement))
+    assert getattr(raised.value.orig, "sqlstate", None) == "42501"
+
+
 def test_the_app_role_still_appends_and_changes_other_tables(
     app_role: str, factory: sessionmaker[Session], clock: FakeClock
 ) -> None:
     for n in range(3):
         with write_transaction(factory) as session:
             as_role(session, app_role)
-            ledger.record(session, clock.now(), "test.event", Subject("test", n), {"n": n})
+            event = RawEvent("test.event", {"n": n})
+            ledger.record(session, clock.now(), event, Subject("test", n))
     with factory() as session, session.begin():
         as_role(session, app_role)
         session.execute(text("INSERT INTO missions (name) VALUES ('MONUSCO')"))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -157,6 +157,33 @@ def _broken_link(
     )
 
 
+@dataclass
+class _Walk:
+    """How far the chain has held: the next event it expects, the last two events that
+    held (an insertion found late can put the last one in doubt) and the anchors met."""
+
+    expected_seq: int = 1
+    expected_prev: str = GENESIS_HASH
+    last: ChainedEvent | None = None
+    before_last: ChainedEvent | None = None
+    checked: int = 0
+    matched: list[Anchor] = field(default_factory=list)
+
+    def held(self, event: ChainedEvent) -> None:
+        self.before_last, self.last, self.checked = self.last, event, self.checked + 1
+        self.expected_seq, self.expected_prev = event.seq + 1, event.hash
+
+    def result(self, finding: Finding | None, drop_last: bool = False) -> ChainAudit:
+        head = self.before_last if drop_last else self.last
+        return ChainAudit(
+            self.checked - 1 if drop_last else self.checked,
+            None if head is None else Anchor(head.hash, head.seq),
+            None if head is None else head.occurred_at,
+            finding,
+            tuple(self.matched),
+        )
+
+
 def audit_chain(
     events: Iterable[ChainedEvent],
     seq_of_hash: Callable[[str], int | None],
@@ -171,119 +198,144 @@ def audit_chain(
         anchors: heads saved earlier; each must still be in the chain.
     """
     wanted = {a.count: a for a in anchors}
-    matched: list[Anchor] = []
-    expected_seq, expected_prev = 1, GENESIS_HASH
-    last: ChainedEvent | None = None
-    before_last: ChainedEvent | None = None
-    checked = 0
-
-    def result(finding: Finding | None, drop_last: bool = False) -> ChainAudit:
-        head = before_last if drop_last else last
-        return ChainAudit(
-            checked - 1 if drop_last else checked,
-            None if head is None else Anchor(head.hash, head.seq),
-            None if head is None else head.occurred_at,
-            finding,
-            tuple(matched),
-        )
-
+    walk = _Walk()
     iterator = iter(events)
     event = next(iterator, None)
     while event is not None:
         following = next(iterator, None)
-        if event.seq < expected_seq:
-            return result(
-                Finding(
-                    event.seq,
-                    "inserted",
-                    f"event {event.seq} is numbered before the first event the chain allows",
-                )
-            )
-        if event.seq != expected_seq:
-            return result(
-                Finding(
-                    expected_seq,
-                    "deleted",
-                    f"events {expected_seq}–{event.seq - 1} are missing: the sequence jumps "
-                    f"from {expected_seq - 1} to {event.seq}",
-                )
-            )
-        if last is not None and _before(_row(event), _row(last)):
-            if before_last is None or not _before(_row(event), _row(before_last)):
-                return result(
-                    Finding(
-                        last.seq,
-                        "inserted",
-                        f"event {last.seq} was stored after event {event.seq} (row "
-                        f"{_row(last)} after row {_row(event)}): it was slipped in between "
-                        "events written before it",
-                    ),
-                    drop_last=True,
-                )
-            return result(
-                Finding(
-                    event.seq,
-                    "reordered",
-                    f"event {event.seq} was stored before event {last.seq} (row {_row(event)} "
-                    f"before row {_row(last)}): events were reordered",
-                )
-            )
-        link_broken = event.prev_hash != expected_prev
-        if link_broken:
-            linked = seq_of_hash(event.prev_hash)
-            if linked is not None and linked >= event.seq:  # points forward: a swap
-                return result(_broken_link(event, expected_seq, seq_of_hash))
-        broken = link_broken or _hash_as(event, event.seq) != event.hash
-        if (
-            broken
-            and _before(_row(following), _row(event))
-            and not _before(_row(following), _row(last))
-        ):
-            assert following is not None
-            return result(
-                Finding(
-                    event.seq,
-                    "inserted",
-                    f"event {event.seq} was stored after event {following.seq} (row "
-                    f"{_row(event)} after row {_row(following)}): it was inserted",
-                )
-            )
-        if event.prev_hash != expected_prev:
-            return result(_broken_link(event, expected_seq, seq_of_hash))
-        if _hash_as(event, event.seq) != event.hash:
-            return result(Finding(event.seq, "altered", "content does not match its hash"))
-        if last is not None and event.occurred_at < last.occurred_at:
-            return result(
-                Finding(
-                    event.seq,
-                    "inserted",
-                    f"event {event.seq} is dated before event {last.seq}: the ledger never "
-                    "writes times backwards, so it was inserted out of order",
-                )
-            )
+        tampered = _tampering_at(walk, event, following, seq_of_hash)
+        if tampered is not None:
+            return tampered
         anchor = wanted.get(event.seq)
         if anchor is not None:
             if anchor.hash != event.hash:
-                return result(
-                    Finding(
-                        event.seq,
-                        "rewritten",
-                        f"the anchor says event {event.seq} had hash {anchor.hash[:12]}…, it now "
-                        f"has {event.hash[:12]}…: history up to it was rewritten",
-                    )
-                )
-            matched.append(anchor)
-        before_last, last, checked = last, event, checked + 1
-        expected_seq, expected_prev = event.seq + 1, event.hash
+                return walk.result(_rewritten(event, anchor))
+            walk.matched.append(anchor)
+        walk.held(event)
         event = following
+    return walk.result(_truncated(anchors, walk.checked))
+
+
+def _tampering_at(
+    walk: _Walk,
+    event: ChainedEvent,
+    following: ChainedEvent | None,
+    seq_of_hash: Callable[[str], int | None],
+) -> ChainAudit | None:
+    """The audit's result if `event` shows tampering, in the order the traces are trusted:
+    its number, the order rows were stored in, its link and hash, then its time."""
+    finding = _out_of_sequence(event, walk.expected_seq)
+    if finding is not None:
+        return walk.result(finding)
+    if walk.last is not None and _before(_row(event), _row(walk.last)):
+        return _stored_before_last(walk, event)
+    finding = _broken(walk, event, following, seq_of_hash) or _dated_backwards(event, walk.last)
+    return None if finding is None else walk.result(finding)
+
+
+def _out_of_sequence(event: ChainedEvent, expected_seq: int) -> Finding | None:
+    if event.seq < expected_seq:
+        return Finding(
+            event.seq,
+            "inserted",
+            f"event {event.seq} is numbered before the first event the chain allows",
+        )
+    if event.seq != expected_seq:
+        return Finding(
+            expected_seq,
+            "deleted",
+            f"events {expected_seq}–{event.seq - 1} are missing: the sequence jumps "
+            f"from {expected_seq - 1} to {event.seq}",
+        )
+    return None
+
+
+def _stored_before_last(walk: _Walk, event: ChainedEvent) -> ChainAudit:
+    """Row ids say `event` was stored before the last event that held: either that one
+    was slipped in later (and did not really hold), or the two were swapped."""
+    last, before_last = walk.last, walk.before_last
+    assert last is not None
+    if before_last is None or not _before(_row(event), _row(before_last)):
+        return walk.result(
+            Finding(
+                last.seq,
+                "inserted",
+                f"event {last.seq} was stored after event {event.seq} (row "
+                f"{_row(last)} after row {_row(event)}): it was slipped in between "
+                "events written before it",
+            ),
+            drop_last=True,
+        )
+    return walk.result(
+        Finding(
+            event.seq,
+            "reordered",
+            f"event {event.seq} was stored before event {last.seq} (row {_row(event)} "
+            f"before row {_row(last)}): events were reordered",
+        )
+    )
+
+
+def _broken(
+    walk: _Walk,
+    event: ChainedEvent,
+    following: ChainedEvent | None,
+    seq_of_hash: Callable[[str], int | None],
+) -> Finding | None:
+    """What a broken link or hash at `event` means, if either is broken."""
+    link_broken = event.prev_hash != walk.expected_prev
+    if link_broken:
+        linked = seq_of_hash(event.prev_hash)
+        if linked is not None and linked >= event.seq:  # points forward: a swap
+            return _broken_link(event, walk.expected_seq, seq_of_hash)
+    broken = link_broken or _hash_as(event, event.seq) != event.hash
+    if (
+        broken
+        and _before(_row(following), _row(event))
+        and not _before(_row(following), _row(walk.last))
+    ):
+        assert following is not None
+        return Finding(
+            event.seq,
+            "inserted",
+            f"event {event.seq} was stored after event {following.seq} (row "
+            f"{_row(event)} after row {_row(following)}): it was inserted",
+        )
+    if event.prev_hash != walk.expected_prev:
+        return _broken_link(event, walk.expected_seq, seq_of_hash)
+    if _hash_as(event, event.seq) != event.hash:
+        return Finding(event.seq, "altered", "content does not match its hash")
+    return None
+
+
+def _dated_backwards(event: ChainedEvent, last: ChainedEvent | None) -> Finding | None:
+    if last is not None and event.occurred_at < last.occurred_at:
+        return Finding(
+            event.seq,
+            "inserted",
+            f"event {event.seq} is dated before event {last.seq}: the ledger never "
+            "writes times backwards, so it was inserted out of order",
+        )
+    return None
+
+
+def _rewritten(event: ChainedEvent, anchor: Anchor) -> Finding:
+    return Finding(
+        event.seq,
+        "rewritten",
+        f"the anchor says event {event.seq} had hash {anchor.hash[:12]}…, it now "
+        f"has {event.hash[:12]}…: history up to it was rewritten",
+    )
+
+
+def _truncated(anchors: Sequence[Anchor], checked: int) -> Finding | None:
+    """An anchor beyond the end of the chain: events at its end were deleted."""
     for anchor in sorted(anchors, key=lambda a: a.count):
         if anchor.count > checked:
-            return result(
-                Finding(
-                    checked + 1,
-                    "truncated",
-                    f"the anchor says the chain held {anchor.count} events, it now holds "
-                    f"{checked}: events {checked + 1}–{anchor.count} were deleted",
-                )
+            return Finding(
+                checked + 1,
+                "truncated",
+                f"the anchor says the chain held {anchor.count} events, it now holds "
+                f"{checked}: events {checked + 1}–{anchor.count} were deleted",
             )
-    return result(None)
+    return None

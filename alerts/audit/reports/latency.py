@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,12 +13,13 @@ from alerts.audit.domain.access import rounded
 from alerts.audit.domain.history.missions import canonical_mission
 from alerts.audit.domain.metrics.aggregate import (
     Dimension,
+    Durations,
     durations,
     group_by,
     summarise_group,
     verdicts,
 )
-from alerts.audit.domain.metrics.response import answered, count_immediate, stuck
+from alerts.audit.domain.metrics.response import Verdict, answered, count_immediate, stuck
 from alerts.audit.domain.metrics.stages import STAGES, IncidentTimes
 from alerts.audit.domain.periods import month_key
 from alerts.audit.models import HistoricalIncident
@@ -142,9 +143,41 @@ def build_latency(session: Session, request: ReportRequest, now: datetime) -> La
         }
         kept.append(times)
 
+    table, judged = durations(kept), verdicts(kept)
+    rows = _incident_rows(session, request, kept, facts, dims, table, judged)
+    stuck_rows = []
+    for times in kept:
+        found = stuck(times, now, request.stuck_after)
+        if found is not None:
+            stuck_rows.append(
+                StuckRow(rows[times.incident_id], found.stage, found.since, found.waiting_s)
+            )
+    return LatencyReport(
+        request=request,
+        generated_at=now,
+        incidents=list(rows.values()),
+        overall=summarise_group("all", "all", kept, table, judged),
+        groups=group_by(kept, lambda t, d: dims[t.incident_id][d], table=table, judged=judged),
+        immediate=count_immediate(kept, judged),
+        unanswered=[rows[t.incident_id] for t in kept if not rows[t.incident_id].answered],
+        stuck=sorted(stuck_rows, key=lambda s: -s.waiting_s),
+        false_alarms=false_alarms,
+        history=historical_rates(session, request.mission),
+    )
+
+
+def _incident_rows(
+    session: Session,
+    request: ReportRequest,
+    kept: Sequence[IncidentTimes],
+    facts: Mapping[int, _Facts],
+    dims: Mapping[int, Mapping[Dimension, str | None]],
+    table: Durations,
+    judged: Mapping[int, Verdict],
+) -> dict[int, IncidentRow]:
+    """One row per incident, by id; only the full detail names its place and informants."""
     full = request.detail == "full"
     informants = _informants(session, [t.incident_id for t in kept]) if full else {}
-    table, judged = durations(kept), verdicts(kept)
     rows: dict[int, IncidentRow] = {}
     for times in kept:
         fact, dim, v = facts[times.incident_id], dims[times.incident_id], judged[times.incident_id]
@@ -171,22 +204,4 @@ def build_latency(session: Session, request: ReportRequest, now: datetime) -> La
             place=fact.place if full else None,
             informants=tuple(informants.get(times.incident_id, ())) if full else None,
         )
-    stuck_rows = []
-    for times in kept:
-        found = stuck(times, now, request.stuck_after)
-        if found is not None:
-            stuck_rows.append(
-                StuckRow(rows[times.incident_id], found.stage, found.since, found.waiting_s)
-            )
-    return LatencyReport(
-        request=request,
-        generated_at=now,
-        incidents=list(rows.values()),
-        overall=summarise_group("all", "all", kept, table, judged),
-        groups=group_by(kept, lambda t, d: dims[t.incident_id][d], table=table, judged=judged),
-        immediate=count_immediate(kept, judged),
-        unanswered=[rows[t.incident_id] for t in kept if not rows[t.incident_id].answered],
-        stuck=sorted(stuck_rows, key=lambda s: -s.waiting_s),
-        false_alarms=false_alarms,
-        history=historical_rates(session, request.mission),
-    )
+    return rows

@@ -105,7 +105,10 @@ class NoncomplianceRow:
     country: str | None
     incident_ref: str
     tasking_id: int
-    event_seq: int | None  # the `noncompliance.recorded` event; None: no such event
+    # The `noncompliance.recorded` event: whether there is one, and its leaf in the log
+    # (None while it waits for the sequencer).
+    attested: bool
+    evidence_leaf: int | None
     reason_text: str | None = None  # full detail only: the unit's own words
 
 

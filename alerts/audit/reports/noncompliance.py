@@ -25,7 +25,8 @@ from alerts.audit.reports.model import (
 from alerts.correlation.models import Incident
 from alerts.dispatch.models import NonCompliance
 from alerts.registry.models import Mission, OperatingBase, Unit
-from alerts.timeline.models import Event
+from alerts.timeline.domain.kinds import EventKind
+from alerts.timeline.models import Event, LogLeaf
 
 CATEGORIES = ("refusal", "failure")
 
@@ -36,18 +37,22 @@ def _known_missions(session: Session) -> set[str]:
     return {canonical_mission(n) for n in names if n}
 
 
-def _evidence(session: Session, ids: list[int]) -> dict[int, int]:
-    """The `noncompliance.recorded` event of each row, by the row's id."""
+def _evidence(session: Session, ids: list[int]) -> dict[int, int | None]:
+    """The log leaf of each row's `noncompliance.recorded` event, by the row's id (None:
+    the event exists and awaits sealing)."""
     if not ids:
         return {}
-    found: dict[int, int] = {}
-    for seq, subject_id in session.execute(
-        select(Event.seq, Event.subject_id).where(
-            Event.kind == "noncompliance.recorded", Event.subject_type == "noncompliance"
+    found: dict[int, int | None] = {}
+    for leaf_index, subject_id in session.execute(
+        select(LogLeaf.leaf_index, Event.subject_id)
+        .outerjoin(LogLeaf, LogLeaf.event_id == Event.id)
+        .where(
+            Event.kind == EventKind.NONCOMPLIANCE_RECORDED, Event.subject_type == "noncompliance"
         )
+        .order_by(Event.id)
     ):
         if subject_id is not None:
-            found.setdefault(subject_id, seq)
+            found.setdefault(subject_id, leaf_index)
     return found
 
 
@@ -105,7 +110,8 @@ def build_noncompliance(
                 country=record.country,
                 incident_ref=ref,
                 tasking_id=record.tasking_id,
-                event_seq=evidence.get(record.id),
+                attested=record.id in evidence,
+                evidence_leaf=evidence.get(record.id),
                 reason_text=record.reason_text if full else None,
             )
         )
@@ -140,6 +146,6 @@ def build_noncompliance(
         missions=tallies,
         by_reason=dict(sorted(by_reason.items())),
         by_trigger=dict(sorted(by_trigger.items())),
-        unattested=sum(1 for r in rows if r.event_seq is None),
+        unattested=sum(1 for r in rows if not r.attested),
         history=historical_tallies(session, request.mission),
     )

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.audit.domain.events import FullExport
 from alerts.audit.reports.latency import build_latency
 from alerts.audit.reports.model import Format, Report, ReportKind, ReportRequest
 from alerts.audit.reports.noncompliance import build_noncompliance
@@ -58,19 +59,18 @@ def produce(
             ledger.record(
                 session,
                 now,
-                "report.full_export",
+                FullExport(
+                    report=kind,
+                    format=fmt,
+                    table=table,
+                    first=request.period.first.isoformat(),
+                    last=request.period.last.isoformat(),
+                    mission=request.mission,
+                    sector=request.sector,
+                    rows=document.rows,
+                    reason=reason.strip(),
+                ),
                 Subject("report", None),
-                {
-                    "report": kind,
-                    "format": fmt,
-                    "table": table,
-                    "first": request.period.first.isoformat(),
-                    "last": request.period.last.isoformat(),
-                    "mission": request.mission,
-                    "sector": request.sector,
-                    "rows": document.rows,
-                    "reason": reason.strip(),
-                },
                 actor=actor,
             )
     return document

@@ -205,7 +205,7 @@ def _register(report: NoncomplianceReport, full: bool) -> Table:
         Column("country", "#country +contributing"),
         Column("incident", "#event +id"),
         Column("tasking", "#activity +id"),
-        Column("event_seq", "#meta +event_seq"),
+        Column("evidence_leaf", "#meta +leaf"),
         *([Column("reason_text", "#cause +text")] if full else []),
     ]
     rows: list[list[Cell]] = [
@@ -222,7 +222,7 @@ def _register(report: NoncomplianceReport, full: bool) -> Table:
             r.country,
             r.incident_ref,
             r.tasking_id,
-            r.event_seq,
+            r.evidence_leaf,
             *([r.reason_text] if full else []),
         ]
         for r in report.rows

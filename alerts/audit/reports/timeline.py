@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from alerts.audit.domain.metrics.entries import METRIC_KINDS, LedgerEntry
 from alerts.audit.domain.metrics.stages import IncidentTimes, incident_times
+from alerts.timeline.domain.kinds import EventKind
 from alerts.timeline.models import Event
 
 FETCH = 50_000
@@ -25,28 +26,29 @@ _EMPTY: dict[str, Any] = {}
 # Kinds whose whole data is fetched and parsed: rare ones, or ones with lists.
 _WHOLE = frozenset(
     {
-        "incident.closed",
-        "incident.merged",
-        "incident.merge_undone",
-        "incident.split",
-        "incident.split_undone",
-        "incident.attack_ended",
-        "incident.response_action",
+        EventKind.INCIDENT_CLOSED,
+        EventKind.INCIDENT_MERGED,
+        EventKind.INCIDENT_MERGE_UNDONE,
+        EventKind.INCIDENT_SPLIT,
+        EventKind.INCIDENT_SPLIT_UNDONE,
+        EventKind.INCIDENT_ATTACK_ENDED,
+        EventKind.INCIDENT_RESPONSE_ACTION,
     }
 )
 # The one number (and flag) read from each frequent kind, taken out by the database.
-_NUMBER = {
-    "incident.opened": "report_id",
-    "incident.report_attached": "report_id",
-    "alert.located": "message_id",
-    "alert.unlocated": "message_id",
-    "tasking.created": "unit_id",
-    "incident.routed": "base_id",
+_NUMBER: dict[str, str] = {
+    EventKind.INCIDENT_OPENED: "report_id",
+    EventKind.INCIDENT_REPORT_ATTACHED: "report_id",
+    EventKind.ALERT_LOCATED: "message_id",
+    EventKind.ALERT_UNLOCATED: "message_id",
+    EventKind.TASKING_CREATED: "unit_id",
+    EventKind.INCIDENT_ROUTED: "base_id",
 }
+_RELOCATED = EventKind.INCIDENT_RELOCATED  # read once: compared for every event
 
 
 def _alert_messages() -> Select[Any]:
-    located = Event.kind.in_(("alert.located", "alert.unlocated"))
+    located = Event.kind.in_((EventKind.ALERT_LOCATED, EventKind.ALERT_UNLOCATED))
     return select(Event.data["message_id"].as_integer()).where(located)
 
 
@@ -55,12 +57,12 @@ def _query(since: datetime | None) -> Select[Any]:
         *((Event.kind == kind, Event.data[key].as_integer()) for kind, key in _NUMBER.items())
     )
     flag = case(
-        (Event.kind == "alert.located", Event.data["ambiguous"].as_boolean()),
-        (Event.kind == "incident.relocated", Event.data["lat"].as_float().is_not(None)),
+        (Event.kind == EventKind.ALERT_LOCATED, Event.data["ambiguous"].as_boolean()),
+        (Event.kind == EventKind.INCIDENT_RELOCATED, Event.data["lat"].as_float().is_not(None)),
     )
     query = (
         select(
-            Event.seq,
+            Event.id,
             # Not through UTCDateTime: a million calls of it cost a second. Aware times
             # compare and subtract correctly in any zone; SQLite's naive ones are made
             # UTC below, and everything shown is converted to UTC where it is shown.
@@ -76,9 +78,12 @@ def _query(since: datetime | None) -> Select[Any]:
             Event.kind.in_(sorted(METRIC_KINDS)),
             # Of the messages, only alerts: a unit's every ACK is a message too, and its
             # tasking event already says all the metrics need of it.
-            or_(Event.kind != "message.received", Event.subject_id.in_(_alert_messages())),
+            or_(
+                Event.kind != EventKind.MESSAGE_RECEIVED,
+                Event.subject_id.in_(_alert_messages()),
+            ),
         )
-        .order_by(Event.seq)
+        .order_by(Event.id)
     )
     return query if since is None else query.where(Event.occurred_at >= since)
 
@@ -94,7 +99,7 @@ def metric_entries(session: Session, since: datetime | None = None) -> Iterator[
             key = _NUMBER.get(kind)
             if key is not None:
                 data = {key: number, "ambiguous": bool(flag)}
-            elif kind == "incident.relocated":  # the metrics ask only whether it has a place
+            elif kind == _RELOCATED:  # the metrics ask only whether it has a place
                 data = {"lat": 0.0 if flag else None}
             else:
                 data = _EMPTY

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.core.db.timeouts import DatabaseTimeouts
 
 # Any constant works; it only has to be the same in every process.
-LEDGER_LOCK_KEY = 7_215_001
+DISPATCH_LOCK_KEY = 7_215_001
 WRITER_OPTION = "alerts_writer"
-_LOCKED_IN = "alerts_ledger_locked_in"
+_LOCKED_IN = "alerts_dispatch_locked_in"
 
 
 def make_engine(url: str, timeouts: DatabaseTimeouts | None = None, **kwargs: Any) -> Engine:
@@ -64,31 +64,36 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def lock_ledger(session: Session) -> None:
-    """Serialise writers that extend the event chain; once per transaction.
+def lock_dispatch(session: Session) -> None:
+    """Serialise dispatch decisions (routing, tasking, replies, escalations); once per
+    transaction.
 
-    Multi-step transactions take it first, before any row lock, so the order
-    of locks is the same everywhere and they cannot deadlock. On SQLite,
-    BEGIN IMMEDIATE already serialises every writer.
+    Only transactions that decide what a unit is told take it: events, intake and
+    correlation never do. Taken first, before any row lock, so the order of locks is
+    the same everywhere and they cannot deadlock. On SQLite, BEGIN IMMEDIATE already
+    serialises every writer.
     """
     if session.get_bind().dialect.name != "postgresql":
         return
     transaction = session.get_transaction()
     if transaction is not None and session.info.get(_LOCKED_IN) is transaction:
         return
-    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK_KEY})
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DISPATCH_LOCK_KEY})
     session.info[_LOCKED_IN] = transaction
 
 
 @contextmanager
-def write_transaction(factory: sessionmaker[Session], *, ledger: bool = True) -> Iterator[Session]:
+def write_transaction(
+    factory: sessionmaker[Session], *, dispatch: bool = True
+) -> Iterator[Session]:
     """One unit of work that writes: commits on success, rolls back on error.
 
-    With `ledger` (the default) it may append events, so it holds the ledger
-    lock; bookkeeping that never writes events (the outbox) passes False.
+    With `dispatch` (the default) it may change what units are told, so it holds the
+    dispatch lock; intake, correlation, the outbox and other work that decides
+    nothing for a unit pass False and take no shared lock at all.
     """
     with factory() as session, session.begin():
         session.connection(execution_options={WRITER_OPTION: True})
-        if ledger:
-            lock_ledger(session)
+        if dispatch:
+            lock_dispatch(session)
         yield session

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from enum import Enum, StrEnum
+from typing import Any, TypeVar
 
-from sqlalchemy import JSON, DateTime
+from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -39,11 +42,36 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+class StateText(TypeDecorator[E]):
+    """A typed state (a `StrEnum`) in a plain string column.
+
+    The column holds the member's value, exactly the string written before the
+    state had a type, so no migration is needed; rows come back as members, and a
+    write of a string that is no member fails at flush rather than in a report.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, states: type[E], length: int) -> None:
+        super().__init__(length)
+        self.states = states
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.states(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
+        return None if value is None else self.states(value)
+
+
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
 
 def json_safe(value: Any) -> Any:
-    """JSON columns only take plain types; dates become ISO strings."""
+    """JSON columns only take plain types; dates become ISO strings, and a typed
+    state (a `StrEnum`) its plain value, so the data reads the same once stored."""
+    if isinstance(value, Enum):
+        return json_safe(value.value)
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

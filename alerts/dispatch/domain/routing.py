@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from alerts.core.domain.geo import Point
 from alerts.dispatch.domain.config import DispatchConfig
+from alerts.registry.domain.units import UnitStatus
 
 RouteReason = Literal["aor", "nearest-open-base", "no-open-base", "unlocated"]
 UnitReason = Literal["base-qrf-ready", "nearest-other-qrf-ready", "no-qrf-ready", "not-routed"]
@@ -58,13 +59,13 @@ class UnitState:
     callsign: str
     base_id: int
     role: str
-    status: str
+    status: UnitStatus
     notice_to_move_min: int
     travel_mode: str = "road"
 
     @property
     def is_ready_qrf(self) -> bool:
-        return self.role == "qrf" and self.status == "ready"
+        return self.role == "qrf" and self.status == UnitStatus.READY
 
 
 @dataclass(frozen=True)
@@ -194,8 +195,8 @@ def _unit_candidate(
     eta = unit.notice_to_move_min * 60 + travel
     if unit.id in excluded:
         note = "already tasked for this incident"
-    elif unit.status != "ready":
-        note = unit.status
+    elif unit.status != UnitStatus.READY:
+        note = str(unit.status)
     else:
         note = f"ready, {unit.travel_mode}"
     eligible = unit.is_ready_qrf and unit.id not in excluded

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from alerts.locating.domain.casualties import casualty_count
 
 # Precedence, most urgent first: when a message matches several types, the
 # first wins. Loss of life and violence against persons outrank violence
@@ -45,17 +46,6 @@ MIN_SEVERITY, MAX_SEVERITY = 1, 5
 # An SMS is at most 1,600 characters once concatenated; anything longer is not
 # an alert and is cut so a hostile body cannot cost unbounded time.
 MAX_TEXT = 2_000
-# Joins number words: "vingt et un", "kumi na mbili", "zomi na mibale".
-_CONNECTORS = frozenset({"et", "na", "and", "wa"})
-# A number followed by one of these is a distance, time or age, not a count of people.
-_DISTANCES = frozenset({"km", "kms", "kilo", "kilometre", "kilometres", "m", "metres", "miles"})
-_TIMES = frozenset({"h", "hr", "hrs", "heure", "heures", "hour", "hours", "min", "mn", "minutes"})
-_DURATIONS = frozenset({"jours", "days", "siku", "ans", "years", "miaka"})
-_UNITS_AFTER = _DISTANCES | _TIMES | _DURATIONS
-# ...and so is a number preceded by these: "saa tano" is eleven o'clock in Swahili.
-_UNITS_BEFORE = frozenset({"saa", "km", "pk", "no", "numero", "nr"})
-_NEAR_TOKENS = 2  # how far a number may sit from the noun or verb it counts
-_LONGEST_DIGITS = 5  # longer runs of digits are phone numbers or ids, not counts
 _TIME_OR_DECIMAL = re.compile(r"\d+(?:[.,:/h]\d+)+")
 _WORD = re.compile(r"[a-z0-9]+")
 _SPECIAL_LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l"})
@@ -291,79 +281,6 @@ def build_keyword_lists(documents: Mapping[str, object], severity: SeverityRules
     )
 
 
-def _token_index(normalised: str) -> list[int]:
-    """Character offset at which each token of a normalised text starts."""
-    starts, offset = [], 0
-    for token in normalised.split(" "):
-        starts.append(offset)
-        offset += len(token) + 1
-    return starts
-
-
-def _numbers_in(tokens: list[str], words: Mapping[str, int]) -> list[tuple[int, int, int]]:
-    """(first token, last token, value) of each count-like number, digits or words.
-
-    Number words combine as people say them: "vingt cinq" 25, "kumi na mbili"
-    12, "quatre vingt" 80 (a larger word multiplies, a smaller one adds).
-    """
-    found: list[tuple[int, int, int]] = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.isdigit() and len(token) <= _LONGEST_DIGITS:
-            found.append((index, index, int(token)))
-            index += 1
-            continue
-        if token not in words:
-            index += 1
-            continue
-        first, total, group, last = index, 0, words[token], index
-        cursor = index + 1
-        while cursor < len(tokens):
-            if tokens[cursor] in _CONNECTORS and cursor + 1 < len(tokens):
-                cursor += 1
-            value = words.get(tokens[cursor])
-            if value is None:
-                break
-            if value % 10 == 0 and group < 10 < value:
-                group *= value  # quatre vingt
-            elif group % 10 == 0 and value < group:
-                total, group = total + group, value  # vingt cinq, kumi na mbili
-            else:
-                break  # "mbili tatu", two or three: separate numbers, not 23 or 6
-            last, cursor = cursor, cursor + 1
-        found.append((first, last, total + group))
-        index = last + 1
-    return [
-        (first, last, value)
-        for first, last, value in found
-        if not (last + 1 < len(tokens) and tokens[last + 1] in _UNITS_AFTER)
-        and not (first > 0 and tokens[first - 1] in _UNITS_BEFORE)
-    ]
-
-
-def _count(normalised: str, anchors: list[tuple[int, int]], words: Mapping[str, int]) -> int | None:
-    """Largest number sitting next to a victim word (anchor character spans)."""
-    if not anchors:
-        return None
-    starts = _token_index(normalised)
-    tokens = normalised.split(" ")
-
-    def token_at(offset: int) -> int:
-        return bisect_right(starts, offset) - 1
-
-    spans = [(token_at(start), token_at(max(start, end - 1))) for start, end in anchors]
-    counts = [
-        value
-        for first, last, value in _numbers_in(tokens, words)
-        if any(
-            0 <= a_first - last - 1 <= _NEAR_TOKENS or 0 <= first - a_last - 1 <= _NEAR_TOKENS
-            for a_first, a_last in spans
-        )
-    ]
-    return max(counts, default=None)
-
-
 def classify(text: str, lists: KeywordLists) -> ThreatAssessment:
     """Threat type, severity 1-5, the words that decided, and any count of people.
 
@@ -395,7 +312,7 @@ def classify(text: str, lists: KeywordLists) -> ThreatAssessment:
             for match in lists.counted.finditer(normalised)
             if not any(start <= match.start() < end for start, end in not_victims)
         )
-    casualties = _count(normalised, anchors, lists.numbers)
+    casualties = casualty_count(normalised, anchors, lists.numbers)
     if threat is None:
         # No keyword: a bare number of people says nothing about the danger.
         return ThreatAssessment("other", MIN_SEVERITY, (), casualties)

@@ -105,7 +105,7 @@ def _store_batch(
     factory: sessionmaker[Session], rows: Sequence[GeoNamesRow], summary: ImportSummary
 ) -> None:
     # Imports write no ledger events, so they need not wait on the ledger lock.
-    with write_transaction(factory, ledger=False) as session:
+    with write_transaction(factory, dispatch=False) as session:
         upsert_places(session, rows, summary)
 
 

@@ -21,6 +21,7 @@ from pydantic import (
 from alerts.core.domain.phones import InvalidPhoneNumber, require_e164
 from alerts.dispatch.domain.config import DispatchConfig, DispatchConfigError
 from alerts.dispatch.domain.routing import aor_geometry
+from alerts.registry.domain.units import UnitStatus
 
 
 class NetworkFileError(ValueError):
@@ -96,7 +97,7 @@ class UnitEntry(_Entry):
     role: Literal["qrf", "patrol", "air"]
     notice_to_move_min: int = Field(default=30, ge=0, le=24 * 60)
     phones: list[str] = Field(default_factory=list)
-    status: Literal["ready", "tasked", "deployed", "unavailable"] = "ready"
+    status: UnitStatus = UnitStatus.READY
     travel_mode: Literal["road", "foot", "air"] | None = None
     country: str | None = Field(default=None, max_length=64)
     language: Language | None = None

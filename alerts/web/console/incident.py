@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from alerts.console import operator
 from alerts.console.incident_view import incident_page, map_data
+from alerts.correlation.domain.status import TriageReason
 from alerts.correlation.merge_split import OperationRefused
 from alerts.correlation.models import Incident
 from alerts.dispatch.domain.outcomes import OUTCOME_LABELS
@@ -121,6 +122,6 @@ def map_json(incident_id: int) -> Response:
     with ctx.factory() as db:
         incident = visible_incident_or_404(db, incident_id)
         page = incident_page(db, user.scope, incident)
-        waiting = incident.triage_reason == "ambiguous"
+        waiting = incident.triage_reason == TriageReason.AMBIGUOUS
         data = map_data(db, incident, page.reports, page.candidates if waiting else None)
     return jsonify(data)

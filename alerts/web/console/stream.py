@@ -90,7 +90,7 @@ def _events(ctx: WebContext, user: CurrentUser) -> Iterator[str]:
                     yield _frame(
                         "change",
                         {
-                            "seq": notice.get("seq"),
+                            "event_id": notice.get("event_id"),
                             "kind": notice.get("kind"),
                             "incident_id": incident_id,
                         },

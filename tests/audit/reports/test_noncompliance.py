@@ -54,8 +54,8 @@ def test_register_holds_refusals_and_failures(factory: sessionmaker[Session]) ->
         "Ruritania",
         "MONUSCO",
     )
-    assert first.occurred_at == at(3) and first.event_seq is not None
-    assert (second.unit, second.country, second.event_seq) == ("QRF-BENI-2", None, None)
+    assert first.occurred_at == at(3) and first.attested
+    assert (second.unit, second.country, second.attested) == ("QRF-BENI-2", None, False)
     assert report.unattested == 1
     assert report.by_reason == {
         "communication": {"refusal": 0, "failure": 1},

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from alerts.core.db.session import write_transaction
 from alerts.correlation.models import Incident, Report
+from alerts.messaging.domain.events import SmsQueueAlarm
 from alerts.timeline import ledger
 from alerts.timeline.ledger import Subject
 from alerts.timeline.models import Event
@@ -209,9 +210,8 @@ def test_a_saturated_sms_queue_is_shown_above_the_queue(system: LiveSystem) -> N
         ledger.record(
             session,
             system.clock.now(),
-            "sms.queue_alarm",
+            SmsQueueAlarm(purpose="tasking", wait_s=420, ack_timeout_s=300),
             Subject("sms", None),
-            {"purpose": "tasking", "wait_s": 420, "ack_timeout_s": 300},
         )
     client, _ = officer(system)
     rows = client.get("/console/queue/rows").get_data(as_text=True)

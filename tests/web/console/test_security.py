@@ -205,7 +205,7 @@ def test_the_stream_carries_no_number_and_only_this_scope(system: LiveSystem) ->
     payloads = [
         json.loads(line[5:]) for line in seen if line.startswith("data:") and line != "data: {}"
     ]
-    assert payloads and all(set(p) <= {"seq", "kind", "incident_id"} for p in payloads)
+    assert payloads and all(set(p) <= {"event_id", "kind", "incident_id"} for p in payloads)
     assert not any(NUMBER_SHAPE.search(line) for line in seen)
 
     # Another sector's officer hears nothing of it (her stream only stays open).

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final, NamedTuple
 
+from alerts.timeline.domain.kinds import EventKind
+
 
 class LedgerEntry(NamedTuple):
     """One event as the metrics see it. A NamedTuple, not a dataclass: a report
@@ -22,32 +24,32 @@ class LedgerEntry(NamedTuple):
 # Events whose data the metrics never read: the loader may skip fetching it.
 DATALESS_KINDS: Final = frozenset(
     {
-        "message.received",
-        "incident.verified",
-        "incident.false_alarm",
-        "incident.reopened",
-        "tasking.acknowledged",
-        "tasking.departed",
-        "tasking.arrived",
+        EventKind.MESSAGE_RECEIVED,
+        EventKind.INCIDENT_VERIFIED,
+        EventKind.INCIDENT_FALSE_ALARM,
+        EventKind.INCIDENT_REOPENED,
+        EventKind.TASKING_ACKNOWLEDGED,
+        EventKind.TASKING_DEPARTED,
+        EventKind.TASKING_ARRIVED,
     }
 )
 
 # Every kind the metrics read; all others are skipped by the loader.
 METRIC_KINDS: Final = DATALESS_KINDS | frozenset(
     {
-        "alert.located",
-        "alert.unlocated",
-        "incident.opened",
-        "incident.report_attached",
-        "incident.relocated",
-        "incident.routed",
-        "incident.closed",
-        "incident.merged",
-        "incident.merge_undone",
-        "incident.split",
-        "incident.split_undone",
-        "incident.attack_ended",
-        "incident.response_action",
-        "tasking.created",
+        EventKind.ALERT_LOCATED,
+        EventKind.ALERT_UNLOCATED,
+        EventKind.INCIDENT_OPENED,
+        EventKind.INCIDENT_REPORT_ATTACHED,
+        EventKind.INCIDENT_RELOCATED,
+        EventKind.INCIDENT_ROUTED,
+        EventKind.INCIDENT_CLOSED,
+        EventKind.INCIDENT_MERGED,
+        EventKind.INCIDENT_MERGE_UNDONE,
+        EventKind.INCIDENT_SPLIT,
+        EventKind.INCIDENT_SPLIT_UNDONE,
+        EventKind.INCIDENT_ATTACK_ENDED,
+        EventKind.INCIDENT_RESPONSE_ACTION,
+        EventKind.TASKING_CREATED,
     }
 )

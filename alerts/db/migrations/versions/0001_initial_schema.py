@@ -21,6 +21,22 @@ JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 def upgrade() -> None:
+    # One table at a time, each after the tables it references.
+    _create_bases()
+    _create_delivery_receipts()
+    _create_outbox()
+    _create_places()
+    _create_incidents()
+    _create_units()
+    _create_events()
+    _create_senders()
+    _create_taskings()
+    _create_inbound_messages()
+    _create_outbound_messages()
+    _create_reports()
+
+
+def _create_bases() -> None:
     op.create_table(
         "bases",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -36,6 +52,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bases")),
         sa.UniqueConstraint("key", name=op.f("uq_bases_key")),
     )
+
+
+def _create_delivery_receipts() -> None:
     op.create_table(
         "delivery_receipts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -50,6 +69,8 @@ def upgrade() -> None:
             batch_op.f("ix_delivery_receipts_provider_sid"), ["provider_sid"], unique=False
         )
 
+
+def _create_outbox() -> None:
     op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -65,6 +86,8 @@ def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_outbox_relayed_at"), ["relayed_at"], unique=False)
 
+
+def _create_places() -> None:
     op.create_table(
         "places",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -79,6 +102,8 @@ def upgrade() -> None:
     with op.batch_alter_table("places", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_places_name"), ["name"], unique=False)
 
+
+def _create_incidents() -> None:
     op.create_table(
         "incidents",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -105,6 +130,8 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_incidents_status"), ["status"], unique=False)
 
+
+def _create_units() -> None:
     op.create_table(
         "units",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -120,6 +147,8 @@ def upgrade() -> None:
     with op.batch_alter_table("units", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_units_base_id"), ["base_id"], unique=False)
 
+
+def _create_events() -> None:
     op.create_table(
         "events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -146,6 +175,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_events_kind"), ["kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_events_occurred_at"), ["occurred_at"], unique=False)
 
+
+def _create_senders() -> None:
     op.create_table(
         "senders",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -173,6 +204,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_senders_role"), ["role"], unique=False)
         batch_op.create_index(batch_op.f("ix_senders_unit_id"), ["unit_id"], unique=False)
 
+
+def _create_taskings() -> None:
     op.create_table(
         "taskings",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -194,6 +227,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_taskings_status"), ["status"], unique=False)
         batch_op.create_index(batch_op.f("ix_taskings_unit_id"), ["unit_id"], unique=False)
 
+
+def _create_inbound_messages() -> None:
     op.create_table(
         "inbound_messages",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -222,6 +257,8 @@ def upgrade() -> None:
             batch_op.f("ix_inbound_messages_sender_id"), ["sender_id"], unique=False
         )
 
+
+def _create_outbound_messages() -> None:
     op.create_table(
         "outbound_messages",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -252,6 +289,8 @@ def upgrade() -> None:
             batch_op.f("ix_outbound_messages_tasking_id"), ["tasking_id"], unique=False
         )
 
+
+def _create_reports() -> None:
     op.create_table(
         "reports",
         sa.Column("id", sa.Integer(), nullable=False),

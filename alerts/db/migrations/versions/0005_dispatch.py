@@ -35,6 +35,21 @@ def _fk(column: str, target: str, table: str) -> sa.ForeignKeyConstraint:
 
 
 def upgrade() -> None:
+    _create_missions()
+    _create_contacts()
+    _create_deadlines()
+    _create_noncompliance()
+    _create_callback_tasks()
+    _create_sms_lanes()
+    # recreate="never": tables other rows point at are altered in place (see 0002).
+    _add_network_columns()
+    _add_incident_columns()
+    _add_tasking_columns()
+    _add_sms_pacing_columns()
+    _add_references()
+
+
+def _create_missions() -> None:
     op.create_table(
         "missions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -43,6 +58,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_missions")),
         sa.UniqueConstraint("name", name=op.f("uq_missions_name")),
     )
+
+
+def _create_contacts() -> None:
     op.create_table(
         "contacts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -57,6 +75,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("mission", "role", "name", name=op.f("uq_contacts_mission")),
     )
     op.create_index(op.f("ix_contacts_role"), "contacts", ["role"], unique=False)
+
+
+def _create_deadlines() -> None:
     op.create_table(
         "deadlines",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -73,6 +94,9 @@ def upgrade() -> None:
     )
     for column in ("incident_id", "tasking_id", "due_at", "status"):
         op.create_index(op.f(f"ix_deadlines_{column}"), "deadlines", [column], unique=False)
+
+
+def _create_noncompliance() -> None:
     op.create_table(
         "noncompliance",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -97,6 +121,9 @@ def upgrade() -> None:
     )
     for column in ("incident_id", "tasking_id", "unit_id", "category", "occurred_at"):
         op.create_index(op.f(f"ix_noncompliance_{column}"), "noncompliance", [column])
+
+
+def _create_callback_tasks() -> None:
     op.create_table(
         "callback_tasks",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -118,6 +145,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_callback_tasks_incident_id"), "callback_tasks", ["incident_id"])
     op.create_index(op.f("ix_callback_tasks_status"), "callback_tasks", ["status"])
+
+
+def _create_sms_lanes() -> None:
     op.create_table(
         "sms_lanes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -127,7 +157,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("from_number", name=op.f("uq_sms_lanes_from_number")),
     )
 
-    # recreate="never": tables other rows point at are altered in place (see 0002).
+
+def _add_network_columns() -> None:
+    """Sectors, travel modes and languages of the network file."""
     with op.batch_alter_table("bases", recreate="never") as batch_op:
         batch_op.add_column(sa.Column("sector", sa.String(length=100), nullable=True))
     with op.batch_alter_table("units", recreate="never") as batch_op:
@@ -136,6 +168,10 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("country", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("language", sa.String(length=8), nullable=True))
+
+
+def _add_incident_columns() -> None:
+    """An incident's scope, its place on the escalation chain, and its verification."""
     with op.batch_alter_table("incidents", recreate="never") as batch_op:
         batch_op.add_column(sa.Column("mission", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("sector", sa.String(length=100), nullable=True))
@@ -147,12 +183,20 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("verified_at", UTC_TIME, nullable=True))
         batch_op.create_index(op.f("ix_incidents_mission"), ["mission"], unique=False)
+
+
+def _add_tasking_columns() -> None:
+    """Which duty phone an order went to, how often it was resent, the unit's travel time."""
     with op.batch_alter_table("taskings", recreate="never") as batch_op:
         batch_op.add_column(
             sa.Column("phone_rank", sa.Integer(), nullable=False, server_default="0")
         )
         batch_op.add_column(sa.Column("resent", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("travel_s", sa.Integer(), nullable=True))
+
+
+def _add_sms_pacing_columns() -> None:
+    """SMS pacing: segments, send slots and leases, retries, and due times in the outbox."""
     with op.batch_alter_table("outbound_messages", recreate="never") as batch_op:
         batch_op.add_column(sa.Column("segments", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("not_before", UTC_TIME, nullable=True))
@@ -161,6 +205,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("failure_handled_at", UTC_TIME, nullable=True))
     with op.batch_alter_table("outbox", recreate="never") as batch_op:
         batch_op.add_column(sa.Column("due_at", UTC_TIME, nullable=True))
+
+
+def _add_references() -> None:
+    """The new columns that reference other tables, with their indexes."""
     for table, column, target in REFERENCES:
         _add_reference(table, column, target)
     op.create_index(op.f("ix_senders_contact_id"), "senders", ["contact_id"], unique=False)

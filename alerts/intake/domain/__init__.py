@@ -1,0 +1,1 @@
+"""Intake's pure part: the events it records as a message arrives."""

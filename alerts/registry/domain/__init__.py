@@ -1,0 +1,1 @@
+"""The registry's pure part: a unit's readiness, and the events the registry records."""
