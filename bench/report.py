@@ -120,7 +120,7 @@ def naive_times(session: Session, incident_id: int) -> IncidentTimes | None:
 
     def rows(*where: object) -> list[LedgerEntry]:
         query = select(
-            Event.seq, Event.occurred_at, Event.kind, Event.subject_id, Event.incident_id,
+            Event.id, Event.occurred_at, Event.kind, Event.subject_id, Event.incident_id,
             Event.data,
         ).where(Event.kind.in_(sorted(METRIC_KINDS)), *where)  # fmt: skip
         return [LedgerEntry(*r) for r in session.execute(query)]
@@ -130,7 +130,7 @@ def naive_times(session: Session, incident_id: int) -> IncidentTimes | None:
     located = rows(Event.subject_type == "report", Event.subject_id.in_(reports))
     messages = [e.data["message_id"] for e in located if "message_id" in e.data]
     received = rows(Event.subject_type == "message", Event.subject_id.in_(messages))
-    entries = sorted(own + located + received, key=lambda e: e.seq)
+    entries = sorted(own + located + received, key=lambda e: e.event_id)
     return incident_times(entries).get(incident_id)
 
 

@@ -65,15 +65,15 @@ def _share(value: float | None) -> str:
 
 def rate_table(outcome: Outcome) -> str:
     rows = [
-        "| Timeline | appends/s | events | writers' CPU (cores) | sequencer's CPU (cores) | "
-        "host CPU busy | sessions waiting on a lock (mean) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| Timeline | appends/s | events | CPU cores: writers | sequencer | their PostgreSQL "
+        "backends | host busy | sessions waiting on a lock (mean) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in (("old: locked hash chain", outcome.chain), ("new: log", outcome.log)):
         sequencer = f"{r.sequencer_cores:.2f}" if r.batches else "–"
         rows.append(
             f"| {name} | {r.rate:,.0f} | {r.commits:,} | {r.writer_cores:.2f} | {sequencer} | "
-            f"{_share(r.host_busy)} | {r.lock[0]:.1f} |"
+            f"{r.postgres_cores:.2f} | {_share(r.host_busy)} | {r.lock[0]:.1f} |"
         )
     return "\n".join(rows)
 
@@ -141,14 +141,17 @@ def interpretation(outcome: Outcome) -> list[str]:
         "they commit side by side, and PostgreSQL flushes their commits to the WAL together.",
     ]
     if log.host_busy is not None:
-        rest = max(0.0, log.host_busy * cores - log.writer_cores - log.sequencer_cores)
+        ours = log.writer_cores + log.sequencer_cores + log.postgres_cores
+        other = max(0.0, log.host_busy * cores - ours)
         limit = "the CPU sets the log's pace" if log.host_busy >= 0.85 else "the CPU was not full"
         notes.append(
             f"During the log's round the host's {cores} cores were {log.host_busy:.0%} busy: "
             f"{log.writer_cores:.2f} cores in the writers, {log.sequencer_cores:.2f} in the "
-            f"sequencer and about {rest:.2f} in PostgreSQL and other work, so {limit}. Per "
-            f"append that is {1e3 * log.writer_cores / log.rate:.2f} ms of writer CPU and about "
-            f"{1e3 * rest / log.rate:.2f} ms of PostgreSQL's (other work included)."
+            f"sequencer, {log.postgres_cores:.2f} in the PostgreSQL backends serving them and "
+            f"{other:.2f} in other work (PostgreSQL's own background processes, and whatever "
+            f"else ran on the host), so {limit}. Per append that is "
+            f"{1e3 * log.writer_cores / log.rate:.2f} ms of writer CPU and "
+            f"{1e3 * log.postgres_cores / log.rate:.2f} ms of its backend's."
         )
     return notes
 
@@ -159,7 +162,8 @@ def profile_notes(outcome: Outcome) -> list[str]:
     needed = log.rate * seal.cpu_per_item_us / 1e6
     keeps = "keeps up" if needed < log.sequencer_cores else "cannot keep up"
     cores = os.cpu_count() or 1
-    total_ms = (log.host_busy or 1.0) * cores / log.rate * 1e3
+    ours = log.writer_cores + log.sequencer_cores + log.postgres_cores
+    total_ms = ours / log.rate * 1e3
     notes = [
         f"What an append costs: {append.cpu_per_item_us:,.0f} µs of one writer's CPU, "
         "unprofiled, alone. The profile puts "
@@ -174,15 +178,18 @@ def profile_notes(outcome: Outcome) -> list[str]:
         f"log's {log.rate:,.0f} appends/s it needs {needed:.2f} of a core; during the round "
         f"it got {log.sequencer_cores:.2f} ({keeps}). It is one process among "
         f"{outcome.writers} writers and their PostgreSQL backends: on a saturated host its "
-        "share of the CPU, more than the xmin horizon, bounds the lag.",
+        "share of the CPU bounds the lag, and so does any writing transaction elsewhere in "
+        "the cluster, whatever its database: the sequencer seals nothing it could precede. "
+        f"The oldest such transaction seen during the round (sampled every 200 ms, until every "
+        f"event was sealed) was {log.foreign_writer_s:.1f} s old.",
     ]
     if log.rate < GOAL_RATE:
         notes.insert(
             1,
             f"So the goal is out of reach on this host for the write path as it is: each "
-            f"append took about {total_ms:.2f} ms of the {cores} cores' time (writers, "
-            f"sequencer, PostgreSQL and other work on the host), a ceiling near "
-            f"{1e3 * cores / total_ms:,.0f} appends/s; {GOAL_RATE:,.0f}/s needs at most "
+            f"append took {total_ms:.2f} ms of CPU (writer, sequencer and their PostgreSQL "
+            f"backends), so {cores} cores carry at most about {1e3 * cores / total_ms:,.0f} "
+            f"appends/s even with nothing else running; {GOAL_RATE:,.0f}/s needs at most "
             f"{1e3 * cores / GOAL_RATE:.2f} ms an append here, or more cores: no writer waits "
             "for another, so the log's rate grows with them.",
         )
@@ -237,7 +244,7 @@ def chart(outcome: Outcome, path: Path) -> None:
             "old: locked hash chain": outcome.chain.per_second(),
             "new: log": outcome.log.per_second(),
         },
-        outcome.log.lag_points(),
+        outcome.log.lag_by_second(),
         GOAL_RATE,
         GOAL_LAG_P99_S,
         path,

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import bisect
 import math
+import os
 import queue
 import sys
+import threading
 import time
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from alerts.timeline.models import Event, LogLeaf
 from bench.harness.checks import LockSampler
@@ -29,6 +33,38 @@ from bench.transparency.writers import (
 
 START_TIMEOUT_S = 120  # for 8 interpreters to import the app and warm up on 2 busy cores
 CATCH_UP_S = 60  # after the writers stop, for the sequencer to seal what is left
+
+
+class ForeignWriters:
+    """Every 200 ms, the age of the oldest writing transaction in the cluster that is not
+    this round's. The sequencer seals nothing such a transaction could precede, whatever
+    its database: on a shared PostgreSQL it explains a lag the round did not cause."""
+
+    QUERY = text(
+        "SELECT coalesce(max(extract(epoch FROM clock_timestamp() - xact_start)), 0) "
+        "FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND application_name <> :ours"
+    )
+
+    def __init__(self, engine: Engine, ours: str) -> None:
+        self.engine, self.ours = engine, ours
+        self.oldest_s = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with self.engine.connect() as connection:
+            while not self._stop.wait(0.2):
+                age = connection.execute(self.QUERY, {"ours": self.ours}).scalar_one()
+                connection.rollback()
+                self.oldest_s = max(self.oldest_s, float(age))
+
+    def __enter__(self) -> ForeignWriters:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
 
 
 class Fleet:
@@ -66,7 +102,9 @@ class Round:
     host_busy: float | None  # share of the host's CPU time busy during the round
     writer_cores: float  # CPU cores the writers used, on average over the round
     sequencer_cores: float
+    postgres_cores: float  # ...the PostgreSQL backends serving the writers and the sequencer
     lock: tuple[float, float, float]  # LockSampler.summary()
+    foreign_writer_s: float  # the oldest other writing transaction seen during the round
 
     @property
     def began(self) -> float:
@@ -77,9 +115,15 @@ class Round:
         """Each event's time from its commit to the commit of the first head covering it."""
         return [lag for _, lag in self.lags]
 
-    def lag_points(self) -> list[tuple[float, float]]:
-        """(seconds into the round at its commit, sealing lag) for each sealed event."""
-        return [(at - self.began, lag) for at, lag in self.lags]
+    def lag_by_second(self) -> list[tuple[float, float, float]]:
+        """The p50, p99 and largest sealing lag of the events committed in each second."""
+        seconds: dict[int, list[float]] = {}
+        for at, lag in self.lags:
+            seconds.setdefault(int(at - self.began), []).append(lag)
+        return [
+            (nearest_rank(lags, 0.5), nearest_rank(lags, 0.99), max(lags))
+            for _, lags in sorted(seconds.items())
+        ]
 
     @property
     def commits(self) -> int:
@@ -117,24 +161,29 @@ def run_round(
     """`args.writers` processes appending for `args.duration` s; for the log, the sequencer
     seals beside them and then until every event is sealed."""
     ready, start, results = CONTEXT.Queue(), CONTEXT.Event(), CONTEXT.Queue()
-    stop, sealing = CONTEXT.Event(), CONTEXT.Queue()
+    stop, sealing, release = CONTEXT.Event(), CONTEXT.Queue(), CONTEXT.Event()
     if mode == "log":
         fleet.start(sequencer_main, url, seed, stop, sealing)
     for writer in range(args.writers):
         job = WriterJob(url, mode, writer, args.duration, lock_key)
-        fleet.start(writer_main, job, ready, start, results)
+        fleet.start(writer_main, job, ready, start, results, release)
     _wait_ready(ready, args.writers, fleet)
     print(f"{mode}: {args.writers} writers warm, appending {args.duration:.0f} s", file=sys.stderr)
-    ticks = host_ticks()
-    with LockSampler(engine, args.application_name) as sampler:
+    backends = _backends(engine, args.application_name)
+    ticks, backend_ticks = host_ticks(), _cpu_ticks(backends)
+    with (
+        LockSampler(engine, args.application_name) as sampler,
+        ForeignWriters(engine, args.application_name) as foreign,
+    ):
         start.set()
         writers = [results.get(timeout=args.duration + 60) for _ in range(args.writers)]
-    after = host_ticks()
-    batches: list[SealBatch] = []
-    if mode == "log":
-        total = _wait_sealed(engine)
-        stop.set()
-        batches = sealing.get(timeout=60)
+        after, backend_after = host_ticks(), _cpu_ticks(backends)
+        release.set()
+        batches: list[SealBatch] = []
+        if mode == "log":
+            total = _wait_sealed(engine)
+            stop.set()
+            batches = sealing.get(timeout=60)
     fleet.stop()
     began, ended = min(w.started for w in writers), max(w.ended for w in writers)
     elapsed = ended - began
@@ -147,8 +196,27 @@ def run_round(
     return Round(
         mode, sorted(writers, key=lambda w: w.writer), batches, lags, unsealed, busy,
         sum(w.cpu_s for w in writers) / elapsed, _cpu_between(batches, began, ended) / elapsed,
-        sampler.summary(),
+        (backend_after - backend_ticks) / os.sysconf("SC_CLK_TCK") / elapsed, sampler.summary(),
+        foreign.oldest_s,
     )  # fmt: skip
+
+
+def _backends(engine: Engine, application_name: str) -> list[int]:
+    """The process ids of the PostgreSQL backends serving this round's processes: their
+    connections are open and pooled by now, so the same backends serve the whole round."""
+    with engine.connect() as connection:
+        query = text("SELECT pid FROM pg_stat_activity WHERE application_name = :ours")
+        return [int(pid) for pid in connection.execute(query, {"ours": application_name}).scalars()]
+
+
+def _cpu_ticks(pids: list[int]) -> int:
+    """utime + stime of these processes, from /proc (PostgreSQL runs on this host)."""
+    total = 0
+    for pid in pids:
+        with suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total
 
 
 def _cpu_between(batches: list[SealBatch], began: float, ended: float) -> float:

@@ -87,8 +87,9 @@ def append_one(job: WriterJob, factory: sessionmaker[Session], n: int) -> int:
     return event_id
 
 
-def writer_main(job: WriterJob, ready: Any, start: Any, results: Any) -> None:
-    """Warm up, say so on `ready`, wait for `start`, append for the job's duration."""
+def writer_main(job: WriterJob, ready: Any, start: Any, results: Any, release: Any) -> None:
+    """Warm up, say so on `ready`, wait for `start`, append for the job's duration, then
+    keep the connection open until `release`: its backend's CPU time is read meanwhile."""
     engine = make_engine(job.url)
     factory = session_factory(engine)
     for n in range(WARMUP):
@@ -106,6 +107,7 @@ def writer_main(job: WriterJob, ready: Any, start: Any, results: Any) -> None:
         n += 1
     ended = time.time()
     results.put(WriterResult(job.writer, started, ended, commits, _cpu_s() - cpu_before))
+    release.wait(60)
     engine.dispose()
 
 

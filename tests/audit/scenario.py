@@ -71,7 +71,7 @@ class Scenario:
             event = RawEvent(kind, data or {})
             return ledger.record(
                 session, at(minutes), event, subject, incident_id=incident_id, actor=actor
-            ).seq
+            ).id
 
     def incident(
         self,

@@ -75,7 +75,7 @@ def test_replay_in_time_order_with_duplicates_and_no_sms(
     assert by_line[1]["lat"] == 0.5447
     with factory() as session:
         first = session.scalars(
-            select(Event).where(Event.kind == "message.received").order_by(Event.seq)
+            select(Event).where(Event.kind == "message.received").order_by(Event.id)
         ).first()
         assert first is not None and first.occurred_at.isoformat().startswith("2026-03-01T04:10")
         statuses = set(session.scalars(select(OutboundMessage.status)))

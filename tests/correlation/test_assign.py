@@ -30,7 +30,7 @@ def test_a_burst_from_many_informants_is_one_corroborated_incident(system: LiveS
     with system.factory() as session:
         assert len(session.scalars(select(Tasking)).all()) == 1
         attached = session.scalars(
-            select(Event).where(Event.kind == "incident.report_attached").order_by(Event.seq)
+            select(Event).where(Event.kind == "incident.report_attached").order_by(Event.id)
         ).all()
         assert len(attached) == 5 and attached[-1].data["informants"] == 6
 

@@ -116,7 +116,7 @@ def test_a_callback_that_beat_the_api_response_is_applied_once_the_sid_is_stored
     messaging.send(services, outbound_id)
     assert status_of(system, outbound_id) == "delivered"
     with system.factory() as session:
-        kinds = [e.kind for e in session.scalars(select(Event).order_by(Event.seq))]
+        kinds = [e.kind for e in session.scalars(select(Event).order_by(Event.id))]
     assert kinds[-2:] == ["tasking.sent", "sms.delivered"]
 
 

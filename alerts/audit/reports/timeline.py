@@ -92,7 +92,7 @@ def metric_entries(session: Session, since: datetime | None = None) -> Iterator[
     """Events of the metric kinds in sequence order, from `since` on if given."""
     # Streamed (a server-side cursor on PostgreSQL): memory stays flat whatever the year held.
     result = session.connection().execution_options(yield_per=FETCH).execute(_query(since))
-    for seq, at, kind, subject_id, incident_id, data, number, flag in result:
+    for event_id, at, kind, subject_id, incident_id, data, number, flag in result:
         if at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
         if data is None:
@@ -103,7 +103,7 @@ def metric_entries(session: Session, since: datetime | None = None) -> Iterator[
                 data = {"lat": 0.0 if flag else None}
             else:
                 data = _EMPTY
-        yield LedgerEntry(seq, at, kind, subject_id, incident_id, data)
+        yield LedgerEntry(event_id, at, kind, subject_id, incident_id, data)
 
 
 def all_incident_times(session: Session, since: datetime | None = None) -> dict[int, IncidentTimes]:

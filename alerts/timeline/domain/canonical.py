@@ -85,9 +85,12 @@ def _spelled_alike(value: object) -> bool:
 
     A loop over a stack rather than recursion: it runs for every leaf an audit
     rebuilds, and the recursion's generator frames cost more than the checks
-    (measured: 3.4 µs against 2.1 µs for a typical event).
+    (measured: 3.2 µs against 2.1 µs for a typical event). A value holding more than
+    _FEW_CONTAINERS lists and objects goes to the recursive check instead, so that a
+    cycle, or nesting too deep, still ends in RecursionError rather than a loop.
     """
     pending = [value]
+    containers = 0
     while pending:
         item = pending.pop()
         if isinstance(item, str):
@@ -100,6 +103,9 @@ def _spelled_alike(value: object) -> bool:
                 return False
             if not keys.isascii():
                 return False
+            containers += 1
+            if containers > _FEW_CONTAINERS:
+                return _spelled_alike_recursively(value)
             pending.extend(item.values())
         elif item is None or isinstance(item, bool):
             continue
@@ -107,6 +113,9 @@ def _spelled_alike(value: object) -> bool:
             if not -_MAX_EXACT_INT <= item <= _MAX_EXACT_INT:
                 return False
         elif isinstance(item, list | tuple):
+            containers += 1
+            if containers > _FEW_CONTAINERS:
+                return _spelled_alike_recursively(value)
             pending.extend(item)
         elif isinstance(item, float):
             if not (1e-4 <= abs(item) < 1e16 and not item.is_integer()):
@@ -114,6 +123,30 @@ def _spelled_alike(value: object) -> bool:
         else:
             return False
     return True
+
+
+_FEW_CONTAINERS = 100
+
+
+def _spelled_alike_recursively(value: object) -> bool:
+    """`_spelled_alike`, recursively: for values too large to check in one loop."""
+    if value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -_MAX_EXACT_INT <= value <= _MAX_EXACT_INT
+    if isinstance(value, str):
+        return value.isascii() or _valid_unicode(value)
+    if isinstance(value, float):
+        magnitude = abs(value)
+        return 1e-4 <= magnitude < 1e16 and not value.is_integer()
+    if isinstance(value, list | tuple):
+        return all(_spelled_alike_recursively(item) for item in value)
+    if isinstance(value, dict):
+        return all(
+            isinstance(key, str) and key.isascii() and _spelled_alike_recursively(item)
+            for key, item in value.items()
+        )
+    return False
 
 
 def _valid_unicode(text: str) -> bool:

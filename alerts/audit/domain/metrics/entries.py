@@ -13,7 +13,7 @@ class LedgerEntry(NamedTuple):
     """One event as the metrics see it. A NamedTuple, not a dataclass: a report
     over a million events builds a million of these, and tuples are cheap."""
 
-    seq: int
+    event_id: int  # its order in the timeline
     at: datetime
     kind: str
     subject_id: int | None

@@ -86,7 +86,7 @@ FirstReportSource = Literal["message", "report", "opened"]
 class ResponseAction:
     action: str
     at: datetime | None  # when it was done, as recorded; None if not said
-    seq: int
+    event_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +130,7 @@ class _Incident:
     closed_at: datetime | None = None
     outcome: tuple[str, ...] = ()
     false_alarm: bool = False
-    ended: tuple[int, datetime] | None = None  # (seq, time) of the latest statement
+    ended: tuple[int, datetime] | None = None  # (event id, time) of the latest statement
     actions: list[ResponseAction] = field(default_factory=list)
 
 
@@ -273,11 +273,13 @@ class _Replay:
         elif kind == _ATTACK_ENDED:
             ended = parse_time(e.data.get("ended_at"))
             if ended is not None:
-                record.ended = (e.seq, ended)
+                record.ended = (e.event_id, ended)
         elif kind == _RESPONSE_ACTION:
             action = e.data.get("action")
             if isinstance(action, str):
-                record.actions.append(ResponseAction(action, parse_time(e.data.get("at")), e.seq))
+                record.actions.append(
+                    ResponseAction(action, parse_time(e.data.get("at")), e.event_id)
+                )
 
     def root(self, incident_id: int) -> int:
         seen = {incident_id}
@@ -369,7 +371,7 @@ def _times(
     first_tasked = min(tasked, key=lambda r: r.unit_at or first[0]) if tasked else None
     ended = max((r.ended for r in records if r.ended is not None), default=None)
     actions = (
-        sorted((a for r in records for a in r.actions), key=lambda a: a.seq)
+        sorted((a for r in records for a in r.actions), key=lambda a: a.event_id)
         if any(r.actions for r in records)
         else ()
     )
