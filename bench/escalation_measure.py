@@ -110,7 +110,7 @@ def system_firings(
     """Every deadline set after `since`, with its firing event (after event `seq`) and the
     base commander's SMS that event's transaction queued, if it queued one.
 
-    A firing's events are consecutive in the chain: every writer holds the ledger lock.
+    A firing's events were consecutive in the old chain, whose writers all held one lock.
     """
     with factory() as session:
         deadlines = list(session.scalars(select(Deadline).where(Deadline.created_at >= since)))

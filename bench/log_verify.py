@@ -90,6 +90,7 @@ def _children_cpu_s() -> float:
 
 
 def timed_verify(session: Session, key: Ed25519PrivateKey, workers: int) -> verify_doc.Timed:
+    load = os.getloadavg()[0]
     started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu_s()
     audit = verify_log(session, key.public_key(), workers=workers)
     first = audit.first
@@ -98,29 +99,33 @@ def timed_verify(session: Session, key: Ed25519PrivateKey, workers: int) -> veri
         time.process_time() - cpu + _children_cpu_s() - children,
         audit.leaves,
         None if first is None else f"{first.kind}: {first.detail}",
+        load,
     )
 
 
 def timed_chain(session: Session) -> verify_doc.Timed:
+    load = os.getloadavg()[0]
     started, cpu = time.perf_counter(), time.process_time()
     audit = verify_chain(session)
     finding = None if audit.finding is None else str(audit.finding)
     return verify_doc.Timed(
-        time.perf_counter() - started, time.process_time() - cpu, audit.checked, finding
+        time.perf_counter() - started, time.process_time() - cpu, audit.checked, finding, load
     )
 
 
-def timed_cli(url: str, key: Ed25519PrivateKey) -> float:
+def timed_cli(url: str, key: Ed25519PrivateKey) -> verify_doc.Timed:
     """`alerts audit verify`, a fresh process, as an evaluator runs it: start-up included."""
     env = servers.server_env({"ALERTS_DATABASE_URL": url})
     argv = [str(Path(sys.executable).parent / "alerts"), "audit", "verify"]
     argv += ["--public-key", public_key_base64(key.public_key())]
-    started = time.perf_counter()
+    load = os.getloadavg()[0]
+    started, children = time.perf_counter(), _children_cpu_s()
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=600)
     elapsed = time.perf_counter() - started
-    if done.returncode != 0 or not done.stdout.startswith("OK"):
+    if done.returncode != 0 or not done.stdout.startswith("OK: "):
         raise RuntimeError(f"alerts audit verify failed: {done.stdout}{done.stderr}")
-    return elapsed
+    leaves = int(done.stdout.split()[1])  # "OK: 1000000 leaves rebuilt from their events, …"
+    return verify_doc.Timed(elapsed, _children_cpu_s() - children, leaves, None, load)
 
 
 def profile(session: Session, key: Ed25519PrivateKey, leaves: int) -> list[Part]:
@@ -150,8 +155,8 @@ def measure(args: argparse.Namespace, workdir: Path, cleanup: ExitStack) -> int:
     with factory() as session:
         alone = timed_verify(session, key, 1)
     print(f"verify_log, one process: {alone.seconds:.1f} s", file=sys.stderr)
-    cli_s = timed_cli(url, key)
-    print(f"alerts audit verify: {cli_s:.1f} s", file=sys.stderr)
+    cli = timed_cli(url, key)
+    print(f"alerts audit verify: {cli.seconds:.1f} s", file=sys.stderr)
     with factory() as session:
         chain = timed_chain(session)
     print(f"old chain audit: {chain.seconds:.1f} s", file=sys.stderr)
@@ -162,7 +167,7 @@ def measure(args: argparse.Namespace, workdir: Path, cleanup: ExitStack) -> int:
     with engine.connect() as connection:
         postgres = connection.execute(text("SHOW server_version")).scalar()
     outcome = verify_doc.Outcome(
-        loaded, sealed, verified, alone, cli_s, chain, proofs, hot,
+        loaded, sealed, verified, alone, cli, chain, proofs, hot,
         min(PROFILED_LEAVES, loaded.events), (load_before, load_after),
     )  # fmt: skip
     machine = f"{describe_machine()}, PostgreSQL {postgres}"

@@ -147,7 +147,7 @@ def route_if_ready(session: Session, ctx: ServiceContext, incident: Incident) ->
     The mission's tasking policy decides whether the nearest ready QRF is
     tasked at once or the incident waits, routed, for a JOC officer to verify it.
     """
-    # The caller may have read the incident before taking the ledger lock: decide on
+    # The caller may have read the incident before taking the dispatch lock: decide on
     # what is committed now (a deadline may just have exhausted its chain).
     session.flush()
     session.refresh(incident)

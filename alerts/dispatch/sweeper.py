@@ -85,7 +85,7 @@ def _requeue(ctx: ServiceContext, outbound_id: int) -> bool:
 def fire(ctx: ServiceContext, deadline_id: int) -> bool:
     """Act on one due deadline. False when it was settled meanwhile (an ACK won the race).
 
-    The ledger lock is taken first, as by every writer: a reply racing this
+    The dispatch lock is taken first, as by every dispatch decision: a reply racing this
     deadline is decided wholly before or wholly after it, and the timeline
     shows both in that order.
     """

@@ -60,9 +60,8 @@ def receive(
     same reference back.
     """
     try:
-        # The ledger lock is taken at the first event, not at BEGIN: intake is
-        # the hot path in a flood. For a known sender that is the closing
-        # event; a stranger's first message takes it a little earlier.
+        # No shared lock at all: intake is the hot path in a flood, and its
+        # events are plain inserts that the sequencer seals after commit.
         with write_transaction(factory, dispatch=False) as session:
             return _store(session, vault, sms, now)
     except IntegrityError:

@@ -160,7 +160,7 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
     """Send one queued SMS. Safe to run twice, or by two workers at once.
 
     The provider call happens outside any transaction, so a slow carrier API
-    never holds the ledger lock.
+    never holds a lock or a transaction open.
     """
     with write_transaction(ctx.factory, dispatch=False) as session:
         # Locked: two jobs for one SMS (a retry and the scheduler's) must not both send.

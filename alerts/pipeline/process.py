@@ -96,7 +96,7 @@ _HANDLERS = {
 
 def _assess(ctx: ServiceContext, message_id: int) -> Assessment | str:
     """Locate and classify an alert before the write transaction: locating may
-    wait on a geocoder, which must never happen while holding the ledger lock.
+    wait on a geocoder, which must never happen while holding locks.
     For a message that is not an alert, the name of its handler."""
     with ctx.factory() as session:
         message = session.get(InboundMessage, message_id)

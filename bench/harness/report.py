@@ -122,8 +122,9 @@ def print_results(outcome: Outcome) -> None:
 def lock_line(outcome: Outcome) -> str:
     waiting, active, queued = outcome.lock
     return (
-        f"Ledger lock (pg_stat_activity every 100 ms during the app's run): on average "
-        f"{waiting:.1f} of the app's database sessions waiting on it and {active:.1f} running a "
+        f"Advisory locks (dispatch, correlation; pg_stat_activity every 100 ms in the app's run): "
+        f"on average "
+        f"{waiting:.1f} of the app's database sessions waiting on one and {active:.1f} running a "
         f"statement; at least one waiting in {queued:.0%} of the samples."
     )
 
@@ -160,18 +161,18 @@ def interpretation(outcome: Outcome) -> list[str]:
         )
         if queued >= 0.5:
             limit += (
-                f" The ledger lock had {lock}, most likely a consequence of the CPU shortage "
+                f" The advisory locks had {lock}, most likely a consequence of the CPU shortage "
                 "rather than its cause: between its statements the holder waits for a CPU and "
                 "for its worker's GIL while the others wait on it. `--threads 1` tells the two "
                 "apart: if the queue shrinks and throughput holds, the lock is not the limit."
             )
         else:
-            limit += f" The ledger lock had {lock}: not the limit."
+            limit += f" The advisory locks had {lock}: not the limit."
     elif queued >= 0.5:
-        limit = f"The ledger lock sets the pace ({lock}) while the CPUs were {busy:.0%} busy."
+        limit = f"The advisory locks set the pace ({lock}) while the CPUs were {busy:.0%} busy."
     else:
         limit = (
-            f"Neither the CPUs ({busy:.0%} busy) nor the ledger lock ({lock}) were saturated: "
+            f"Neither the CPUs ({busy:.0%} busy) nor the advisory locks ({lock}) were saturated: "
             "the time goes to waiting between the app, PostgreSQL and Redis."
         )
     notes.append(limit)

@@ -16,16 +16,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from alerts.audit.log_proofs import prove_extension, prove_incident, prove_leaf
 from alerts.core.db.session import session_factory
-from alerts.correlation.models import Incident
-from alerts.correlation.timeline import incident_timeline
-from alerts.timeline.domain.evidence import InclusionProof
-from alerts.timeline.models import Event, LogLeaf, TreeHead
+from alerts.timeline.models import Event, TreeHead
 from alerts.timeline.sequencer import seal
 from bench.report import INCIDENT_COLUMNS
 from bench.reporting.timeline import generate
@@ -116,7 +113,8 @@ def _newest_unsealed(session: Session, sealed: int, batch: int) -> datetime | No
     """The time of the last of the next `batch` events the sequencer will seal: it
     seals in id order, and here, loaded in one go, ids follow the time."""
     upcoming = select(Event.occurred_at).order_by(Event.id).offset(sealed).limit(batch).subquery()
-    return session.scalar(select(func.max(upcoming.c.occurred_at)))
+    newest: datetime | None = session.scalar(select(func.max(upcoming.c.occurred_at)))
+    return newest
 
 
 @dataclass(frozen=True)
@@ -126,7 +124,6 @@ class Proofs:
     inclusion_max_hashes: int
     sampled: int
     incident_ref: str
-    incident_via: str  # what made the incident's proofs (see `_incident_proofs`)
     incident_proofs: int
     incident_hashes: int  # all its proofs' audit paths together
     incident_s: float
@@ -141,7 +138,7 @@ def time_proofs(session: Session, key: Ed25519PrivateKey, ref: str, samples: int
     against its signed head before it is returned."""
     public = key.public_key()
     rng = random.Random(SEED)
-    size = int(session.scalar(select(TreeHead.tree_size).order_by(TreeHead.tree_size.desc())))
+    size = session.execute(select(func.max(TreeHead.tree_size))).scalar_one()
     times, lengths = [], []
     for index in (rng.randrange(size) for _ in range(samples)):
         began = time.perf_counter()
@@ -149,31 +146,14 @@ def time_proofs(session: Session, key: Ed25519PrivateKey, ref: str, samples: int
         times.append(time.perf_counter() - began)
         lengths.append(len(proof.audit_path))
     began = time.perf_counter()
-    via, incident = _incident_proofs(session, ref, public)
+    incident = prove_incident(session, ref, public).proofs
     incident_s = time.perf_counter() - began
-    first = int(session.scalar(select(TreeHead.tree_size).order_by(TreeHead.tree_size)))
+    first = session.execute(select(func.min(TreeHead.tree_size))).scalar_one()
     began = time.perf_counter()
     extension = prove_extension(session, first, public)
     consistency_s = time.perf_counter() - began
     return Proofs(
-        lengths[0], statistics.median(times), max(lengths), samples, ref, via,
+        lengths[0], statistics.median(times), max(lengths), samples, ref,
         len(incident), sum(len(p.audit_path) for p in incident), incident_s,
         first, size, len(extension.proof), consistency_s,
     )  # fmt: skip
-
-
-def _incident_proofs(
-    session: Session, ref: str, public: Ed25519PublicKey
-) -> tuple[str, list[InclusionProof]]:
-    """`prove_incident`; if it fails with the TypeError of `dict(result.tuples())` (a
-    SQLAlchemy 2.1 Result has `keys()`, so `dict` takes it for a mapping), the same steps
-    by hand, one `prove_leaf` per event, so the proof sizes are still measured."""
-    try:
-        return "`prove_incident`", prove_incident(session, ref, public).proofs
-    except TypeError:
-        pass
-    incident = session.scalars(select(Incident).where(Incident.ref == ref)).one()
-    event_ids = [event.id for event in incident_timeline(session, incident.id)]
-    rows = session.execute(select(LogLeaf.leaf_index).where(LogLeaf.event_id.in_(event_ids)))
-    proofs = [prove_leaf(session, index, public) for index in sorted(i for (i,) in rows)]
-    return "`prove_leaf` per event (`prove_incident` raised TypeError)", proofs

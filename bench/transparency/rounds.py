@@ -138,12 +138,13 @@ class Round:
         return self.commits / self.elapsed_s
 
     def per_second(self) -> list[int]:
-        """Commits in each whole second of the round."""
-        began = self.began
-        bins = [0] * math.ceil(self.elapsed_s)
+        """Commits in each whole second of the round (the last, partial one left out)."""
+        bins = [0] * max(1, int(self.elapsed_s))
         for writer in self.writers:
             for _, at in writer.commits:
-                bins[min(len(bins) - 1, int(at - began))] += 1
+                second = int(at - self.began)
+                if second < len(bins):
+                    bins[second] += 1
         return bins
 
 

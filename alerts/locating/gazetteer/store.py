@@ -104,7 +104,7 @@ def import_rows(
 def _store_batch(
     factory: sessionmaker[Session], rows: Sequence[GeoNamesRow], summary: ImportSummary
 ) -> None:
-    # Imports write no ledger events, so they need not wait on the ledger lock.
+    # Imports decide nothing for a unit, so they need not wait on the dispatch lock.
     with write_transaction(factory, dispatch=False) as session:
         upsert_places(session, rows, summary)
 
