@@ -138,30 +138,23 @@ def _sealable(session: Session, below: int, limit: int) -> tuple[Sequence[Any], 
 # The oldest transaction of this database that holds a transaction id, as a full xid8:
 # pg_stat_activity shows 32-bit xids, so each takes the epoch that puts it within 2**31
 # of the snapshot's xmax (running xids lie on both sides of it). Without one running,
-# the snapshot's xmax: no transaction that has begun can commit below it.
-# Only this database's, so a bulk load in another database of the cluster (which cannot
-# write our events) does not hold sealing back. pg_stat_activity hides other roles'
-# transactions from a role without pg_read_all_stats; such a role falls back to the
-# cluster-wide snapshot xmin, which misses none.
+# the snapshot's xmax: no transaction that has begun can commit below it. Only this
+# database's, so a bulk load in another database of the cluster (which cannot write our
+# events) does not hold sealing back. Every role sees every session's backend_xid.
 _OLDEST_RUNNING_WRITER = text(
     """
-    WITH now AS (
-        SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax,
-               pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS cluster_xmin,
-               (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-               OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') AS sees_all
-    ),
+    WITH now AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax),
     running AS (
         SELECT (now.xmax >> 32 << 32) + backend_xid::text::bigint AS xid, now.xmax
         FROM pg_stat_activity, now
         WHERE datname = current_database() AND backend_xid IS NOT NULL
     )
-    SELECT CASE WHEN (SELECT sees_all FROM now) THEN COALESCE(
+    SELECT COALESCE(
         (SELECT min(CASE WHEN xid > xmax + 2147483648 THEN xid - 4294967296
                          WHEN xid < xmax - 2147483648 THEN xid + 4294967296
                          ELSE xid END) FROM running),
         (SELECT xmax FROM now)
-    ) ELSE (SELECT cluster_xmin FROM now) END
+    )
     """
 )
 
