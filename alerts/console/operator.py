@@ -27,6 +27,7 @@ from alerts.correlation.domain.status import (
     placed_by_officer,
     verified,
 )
+from alerts.correlation.holding import hold_incident
 from alerts.correlation.incidents import close_incident
 from alerts.correlation.merge_split import OperationRefused
 from alerts.correlation.models import Incident, IncidentCell
@@ -37,7 +38,6 @@ from alerts.dispatch.orders import plan_route, record_route, route_if_ready
 from alerts.dispatch.orders import task_unit as dispatch_task_unit
 from alerts.dispatch.stand_down import open_taskings, stand_down
 from alerts.registry.domain.units import UnitStatus
-from alerts.registry.models import Unit
 from alerts.timeline import ledger
 from alerts.timeline.ledger import Subject
 
@@ -56,8 +56,8 @@ MAX_RADIUS_M = 50_000.0
 
 
 def _live(session: Session, incident_id: int, also: tuple[IncidentStatus, ...] = ()) -> Incident:
-    """The incident, if it can still be acted on (statuses in `also` too)."""
-    incident = session.get(Incident, incident_id)
+    """The incident, held, if it can still be acted on (statuses in `also` too)."""
+    incident = hold_incident(session, incident_id)
     if incident is None:
         raise OperationRefused(f"no incident {incident_id}")
     if incident.merged_into_id is not None:
@@ -186,7 +186,7 @@ def task_unit(
     Returns the new tasking's id.
     """
     incident = _live(session, incident_id)
-    unit = session.get(Unit, unit_id)
+    unit = units.hold_unit(session, unit_id)
     if unit is None:
         raise OperationRefused(f"no unit {unit_id}")
     open_now = open_taskings(session, incident.id)
@@ -217,7 +217,7 @@ def task_unit(
 def set_unit_status(
     session: Session, ctx: ServiceContext, unit_id: int, status: str, *, actor: str, reason: str
 ) -> None:
-    unit = session.get(Unit, unit_id)
+    unit = units.hold_unit(session, unit_id)
     if unit is None:
         raise OperationRefused(f"no unit {unit_id}")
     why = _reason(reason, "change a unit's status")

@@ -20,6 +20,7 @@ from alerts.correlation.domain.events import (
 from alerts.correlation.domain.incident import absorb, new_incident_view
 from alerts.correlation.domain.rules import CorrelationRules
 from alerts.correlation.domain.status import IncidentStatus
+from alerts.correlation.holding import hold_incidents
 from alerts.correlation.models import Incident, Report
 from alerts.timeline import ledger
 from alerts.timeline.domain.kinds import EventKind
@@ -89,6 +90,7 @@ def merge(
     reason = _require_reason(reason)
     if survivor_id == absorbed_id:
         raise OperationRefused("an incident cannot be merged into itself")
+    hold_incidents(session, [survivor_id, absorbed_id])
     survivor, absorbed = _incident(session, survivor_id), _incident(session, absorbed_id)
     moved = [r.id for r in _reports(session, absorbed.id)]
     for report in _reports(session, absorbed.id):
@@ -125,6 +127,7 @@ def split(
 ) -> Incident:
     """Move some reports out into a new incident, which is linked to the original."""
     reason = _require_reason(reason)
+    hold_incidents(session, [incident_id])
     original = _incident(session, incident_id)
     held = {r.id: r for r in _reports(session, original.id)}
     wanted = set(report_ids)
@@ -185,6 +188,15 @@ def undo(
     event = session.get(Event, event_id)
     if event is None or event.kind not in {EventKind.INCIDENT_MERGED, EventKind.INCIDENT_SPLIT}:
         raise OperationRefused(f"event {event_id} is not a merge or a split")
+    # Both incidents, before checking that it was not undone already: two officers
+    # undoing the same merge at once must not both succeed.
+    data = event.data
+    hold_incidents(
+        session,
+        [int(data["absorbed"]), int(data["into"])]
+        if event.kind == EventKind.INCIDENT_MERGED
+        else [int(data["from"]), int(data["new"])],
+    )
     for earlier in session.scalars(
         select(Event).where(
             Event.kind.in_([EventKind.INCIDENT_MERGE_UNDONE, EventKind.INCIDENT_SPLIT_UNDONE])

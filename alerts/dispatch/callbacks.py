@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
+from alerts.core.db.session import hold_rows
 from alerts.core.domain.geo import Point
 from alerts.core.references import unused_ref
 from alerts.dispatch.domain import notices as dispatch_texts
@@ -115,7 +116,9 @@ def handle_command(
 ) -> None:
     command = parse_command(message.body)
     assert command is not None and command.ref is not None
-    task = session.scalars(select(CallbackTask).where(CallbackTask.ref == command.ref)).one()
+    found = session.scalars(select(CallbackTask.id).where(CallbackTask.ref == command.ref)).one()
+    # Held: two DONE for one task at once must record it done once.
+    (task,) = hold_rows(session, CallbackTask, [found])
     now = ctx.clock.now()
     caller = session.get(Sender, task.caller_id)
     assert caller is not None

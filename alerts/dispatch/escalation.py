@@ -39,7 +39,7 @@ from alerts.dispatch.orders import (
     duty_phones,
     has_open_tasking,
     mission_config,
-    plan_route,
+    plan_held_route,
     record_route,
     send_order,
     task_unit,
@@ -65,8 +65,9 @@ def on_trigger(
     message_id: int | None = None,
 ) -> None:
     """Record the non-compliance and take the chain's next step, in the caller's transaction."""
+    # The caller holds the incident; its unit may be released below.
     incident = session.get(Incident, tasking.incident_id)
-    unit = session.get(Unit, tasking.unit_id)
+    unit = units.hold_unit(session, tasking.unit_id)
     assert incident is not None and unit is not None
     record_noncompliance(session, ctx, tasking, unit, trigger, occurred_at, reason_text, message_id)
     if incident.status in FINISHED:
@@ -114,7 +115,7 @@ def _escalate(
     """Take the mission chain's next step from where the incident stands on it."""
     config = mission_config(session, ctx, incident.mission)
     untried = tasking.phone_rank + 1 < len(duty_phones(session, unit.id))
-    route = plan_route(session, ctx, incident)
+    route = plan_held_route(session, ctx, incident)
     at = Position(incident.escalation_step, incident.escalation_uses)
     step = plan(
         config.escalation,

@@ -141,14 +141,30 @@ def route_incident(session: Session, ctx: ServiceContext, incident: Incident) ->
     return decision
 
 
+def plan_held_route(session: Session, ctx: ServiceContext, incident: Incident) -> RouteDecision:
+    """`plan_route`, holding the unit it chooses: locked and still ready, so no other
+    incident's routing can task it too before this transaction ends.
+
+    A unit tasked elsewhere since it was read is read afresh by the hold, and so
+    passed over by the next plan.
+    """
+    passed_over: set[int] = set()
+    while True:
+        decision = plan_route(session, ctx, incident)
+        unit_id = decision.unit_id
+        if unit_id is None or unit_id in passed_over or units.hold_if_ready(session, unit_id):
+            return decision
+        passed_over.add(unit_id)
+
+
 def route_if_ready(session: Session, ctx: ServiceContext, incident: Incident) -> Tasking | None:
     """Route and task an incident that is located, unambiguous, wanted and not yet tasked.
 
     The mission's tasking policy decides whether the nearest ready QRF is
     tasked at once or the incident waits, routed, for a JOC officer to verify it.
+    The caller holds the incident (`hold_incidents`).
     """
-    # The caller may have read the incident before taking the dispatch lock: decide on
-    # what is committed now (a deadline may just have exhausted its chain).
+    # Decide on what is committed now (a deadline may just have exhausted its chain).
     session.flush()
     session.refresh(incident)
     if (
@@ -171,7 +187,8 @@ def route_if_ready(session: Session, ctx: ServiceContext, incident: Incident) ->
                 incident_id=incident.id,
             )
         return None
-    decision = route_incident(session, ctx, incident)
+    decision = plan_held_route(session, ctx, incident)
+    record_route(session, ctx, incident, decision)
     if decision.unit_id is None:
         incident.status, incident.triage_reason = IncidentStatus.TRIAGE, TriageReason.NO_UNIT
         return None
@@ -191,9 +208,9 @@ def task_unit(
 ) -> Tasking:
     """Order one unit to the incident: the tasking, its ACK deadline, and the SMS to
     the unit's primary duty phone. The SMS names the place, the threat and the
-    time, and never who reported it."""
+    time, and never who reported it. The caller holds the incident; the unit is held here."""
     now = ctx.clock.now()
-    unit = session.get(Unit, unit_id)
+    unit = units.hold_unit(session, unit_id)
     assert unit is not None
     decision = decision or plan_route(session, ctx, incident)
     candidate = next((c for c in decision.candidates if c.kind == "unit" and c.id == unit_id), None)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
+from alerts.correlation.holding import hold_incident
 from alerts.correlation.models import Incident
 from alerts.dispatch import deadlines, escalation, units
 from alerts.dispatch.domain import notices as dispatch_texts
@@ -51,6 +52,11 @@ def handle_unit_reply(
         return
 
     tasking = _latest_tasking(session, command.ref, sender.unit_id)
+    if tasking is not None:
+        # Hold its incident, then read the tasking again: an escalation or an
+        # officer may have changed it while this reply waited.
+        hold_incident(session, tasking.incident_id)
+        session.refresh(tasking)
     if tasking is None:
         ledger.record(
             session,
@@ -97,8 +103,8 @@ def _apply(
     declined = effect.status == TaskingStatus.DECLINED
     if declined:
         tasking.reason_text = command.reason
-    unit = session.get(Unit, tasking.unit_id)
     incident = session.get(Incident, tasking.incident_id)
+    unit = units.hold_unit(session, tasking.unit_id)
     assert unit is not None and incident is not None
     # A reply after its deadline that beat the scheduler to it is still late: say so.
     overdue = [
@@ -180,9 +186,12 @@ def handle_contact_reply(
     command = parse_command(message.body)
     incident = None
     if command is not None and command.verb == "ACK" and command.ref:
-        incident = session.scalars(
-            select(Incident).where(Incident.ref == command.ref, Incident.merged_into_id.is_(None))
-        ).first()
+        found = session.scalar(
+            select(Incident.id).where(
+                Incident.ref == command.ref, Incident.merged_into_id.is_(None)
+            )
+        )
+        incident = None if found is None else hold_incident(session, found)
     if incident is not None and not _was_notified(session, incident.id, sender.contact_id):
         # A typo must not stop another incident's escalation: only one they were told of.
         ledger.record(

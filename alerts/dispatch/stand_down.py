@@ -21,7 +21,6 @@ from alerts.dispatch.domain.tasking import OPEN_STATUSES, TaskingStatus, after_s
 from alerts.dispatch.models import Tasking
 from alerts.dispatch.orders import duty_phones
 from alerts.messaging.outgoing import queue_sms
-from alerts.registry.models import Unit
 from alerts.timeline import ledger
 from alerts.timeline.ledger import SYSTEM, Subject
 
@@ -55,11 +54,15 @@ def stand_down(
     """
     now = ctx.clock.now()
     stood_down = []
-    for tasking in open_taskings(session, incident.id):
-        if tasking.id == keep or tasking.status not in statuses:
-            continue
-        unit = session.get(Unit, tasking.unit_id)
-        assert unit is not None
+    ending = [
+        tasking
+        for tasking in open_taskings(session, incident.id)
+        if tasking.id != keep and tasking.status in statuses
+    ]
+    # All at once, in id order: they are released below (see `hold_rows`).
+    held = units.hold_units(session, [tasking.unit_id for tasking in ending])
+    for tasking in ending:
+        unit = held[tasking.unit_id]
         ended = after_stand_down(tasking.status, finished=finished)
         tasking.status, tasking.updated_at = ended.status, now
         deadlines.cancel(session, now, tasking.id)

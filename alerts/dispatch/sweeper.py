@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
-from alerts.core.db.session import write_transaction
+from alerts.core.db.session import hold_rows, write_transaction
 from alerts.correlation.domain.status import FINISHED
-from alerts.correlation.models import Incident
+from alerts.correlation.holding import hold_incident
 from alerts.dispatch import escalation
 from alerts.dispatch.contacts import first_phone
 from alerts.dispatch.deadlines import TRIGGER_OF
@@ -85,16 +85,19 @@ def _requeue(ctx: ServiceContext, outbound_id: int) -> bool:
 def fire(ctx: ServiceContext, deadline_id: int) -> bool:
     """Act on one due deadline. False when it was settled meanwhile (an ACK won the race).
 
-    The dispatch lock is taken first, as by every dispatch decision: a reply racing this
-    deadline is decided wholly before or wholly after it, and the timeline
-    shows both in that order.
+    Its incident is held first, as by every decision about an incident: a reply
+    racing this deadline is decided wholly before or wholly after it, and the
+    timeline shows both in that order.
     """
     with write_transaction(ctx.factory) as session:
-        deadline = _locked(session, deadline_id)
-        if deadline is None or deadline.status != "pending":
+        incident_id = session.scalar(select(Deadline.incident_id).where(Deadline.id == deadline_id))
+        if incident_id is None:
+            return False
+        incident = hold_incident(session, incident_id)
+        (deadline,) = hold_rows(session, Deadline, [deadline_id])
+        if deadline.status != "pending":
             return False
         now = ctx.clock.now()
-        incident = session.get(Incident, deadline.incident_id)
         if incident is not None and incident.status in FINISHED:
             # Over (a unit reported DONE, or an officer closed it): the promise is moot.
             deadline.status, deadline.settled_at = "cancelled", now
@@ -117,21 +120,20 @@ def fire(ctx: ServiceContext, deadline_id: int) -> bool:
     return True
 
 
-def _locked(session: Session, deadline_id: int) -> Deadline | None:
-    query = select(Deadline).where(Deadline.id == deadline_id)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return session.scalars(query).first()
-
-
 def handle_failure(ctx: ServiceContext, outbound_id: int) -> bool:
     """An SMS failed for good. An order that never arrived is a failure to record
     and escalate (the alternate duty phone first); an escalation tries the
     contact's next phone. Everything else is already in the timeline."""
     with write_transaction(ctx.factory) as session:
-        message = session.get(OutboundMessage, outbound_id)
-        if message is None or message.failure_handled_at is not None:
+        incident_id = session.scalar(
+            select(OutboundMessage.incident_id).where(OutboundMessage.id == outbound_id)
+        )
+        if incident_id is not None:
+            hold_incident(session, incident_id)  # an order's failure may escalate
+        held = hold_rows(session, OutboundMessage, [outbound_id])
+        if not held or held[0].failure_handled_at is not None:
             return False
+        message = held[0]
         now = ctx.clock.now()
         message.failure_handled_at = now
         if message.purpose == "tasking" and message.tasking_id is not None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.core.db.session import hold_rows
 from alerts.dispatch.domain.events import UnitStatusChanged
 from alerts.dispatch.domain.tasking import OPEN_STATUSES
 from alerts.dispatch.models import Tasking
@@ -18,6 +19,23 @@ from alerts.registry.domain.units import UnitStatus, released
 from alerts.registry.models import Unit
 from alerts.timeline import ledger
 from alerts.timeline.ledger import SYSTEM, Subject
+
+
+def hold_units(session: Session, unit_ids: list[int]) -> dict[int, Unit]:
+    """These units, locked in id order and read afresh (the caller holds their incident,
+    if any: see `hold_rows`)."""
+    return {unit.id: unit for unit in hold_rows(session, Unit, unit_ids)}
+
+
+def hold_unit(session: Session, unit_id: int) -> Unit | None:
+    return hold_units(session, [unit_id]).get(unit_id)
+
+
+def hold_if_ready(session: Session, unit_id: int) -> bool:
+    """Hold the unit; True if it is still ready, so this transaction may task it and
+    no other can until it commits."""
+    unit = hold_unit(session, unit_id)
+    return unit is not None and unit.status == UnitStatus.READY
 
 
 def set_status(

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
-from alerts.core.db.session import lock_dispatch
 from alerts.core.domain.geo import Location
 from alerts.correlation import assign as correlation
 from alerts.correlation import incidents
 from alerts.correlation.domain.cells import cells_near
-from alerts.correlation.domain.status import IncidentStatus, Standing, moved_by_report
+from alerts.correlation.domain.status import FINISHED, IncidentStatus, Standing, moved_by_report
+from alerts.correlation.holding import choose_holding, hold_incident
 from alerts.correlation.models import Incident, Report
 from alerts.dispatch import orders
 from alerts.dispatch.orders import route_if_ready
@@ -56,33 +56,35 @@ def handle_alert(
     location = assessment.location
     # Locks first, before any row changes: the sender (for the duplicate check) and
     # every cell the report could match in. Reports of different places are then
-    # decided in parallel; one place's, one at a time. Then dispatch's, as before any
-    # row: a new or joined incident may be routed below, and replies and escalations
-    # take the dispatch lock before the incident rows they change.
+    # decided in parallel; one place's, one at a time. The incidents it could join
+    # are held next (see `choose_holding`), then, if it is routed, the unit.
     keys = [f"sender:{sender.id}"]
     if location.point is not None and location.radius_m is not None:
         keys += cells_near(location.point, location.radius_m)
     correlation.lock_keys(session, keys)
-    lock_dispatch(session)
     duplicate = correlation.recent_duplicate(session, message, sender.id, ctx.duplicate_window)
     if duplicate is not None:
         return _link_duplicate(session, ctx, message, duplicate)
 
     report = _new_report(session, message, sender, assessment)
+    own = incidents.own_recent_incident(
+        session, sender.id, report.received_at, report.received_at - ctx.same_sender_window
+    )
     if not location.located:
         _record_located(session, ctx, message, report, assessment)
-        return _unlocated(session, ctx, report, location)
+        return _unlocated(session, ctx, report, location, _held_own(session, own))
 
-    decision = correlation.choose(session, report, ctx.correlation)
+    also = [own.id] if own is not None else []
+    decision = choose_holding(session, report, ctx.correlation, also=also)
+    own = _held_own(session, own)
     _record_located(session, ctx, message, report, assessment)
     if decision.action == "join" and decision.incident_id is not None:
         incident = session.get(Incident, decision.incident_id)
         assert incident is not None
         return _join(session, ctx, incident, report, decision.as_record(), decision.reopen)
-    waiting = _own_unlocated_incident(session, ctx, report)
-    if decision.action == "new" and waiting is not None:
+    if decision.action == "new" and own is not None and own.lat is None:
         # The same sender now says where: their incident in triage gets the place.
-        return _join(session, ctx, waiting, report, {"reason": "same-sender-located"}, False)
+        return _join(session, ctx, own, report, {"reason": "same-sender-located"}, False)
     incident = incidents.open_incident(
         session,
         ctx,
@@ -102,16 +104,13 @@ def handle_alert(
     return _route_if_ready(session, ctx, incident, report)
 
 
-def _own_unlocated_incident(
-    session: Session, ctx: ServiceContext, report: Report
-) -> Incident | None:
-    own = incidents.own_recent_incident(
-        session,
-        report.sender_id,
-        report.received_at,
-        report.received_at - ctx.same_sender_window,
-    )
-    return own if own is not None and own.lat is None else None
+def _held_own(session: Session, own: Incident | None) -> Incident | None:
+    """The sender's own recent incident, held: still theirs to repeat into only if
+    nothing finished it while this report waited for it."""
+    if own is None:
+        return None
+    held = hold_incident(session, own.id)
+    return held if held is not None and held.status not in FINISHED else None
 
 
 def _link_duplicate(
@@ -193,16 +192,14 @@ def _record_located(
 
 
 def _unlocated(
-    session: Session, ctx: ServiceContext, report: Report, location: Location
+    session: Session,
+    ctx: ServiceContext,
+    report: Report,
+    location: Location,
+    own: Incident | None,
 ) -> AlertOutcome:
     """Never joins a located incident by chance: its own triage incident, unless the
-    same sender is plainly repeating themselves."""
-    own = incidents.own_recent_incident(
-        session,
-        report.sender_id,
-        report.received_at,
-        report.received_at - ctx.same_sender_window,
-    )
+    same sender is plainly repeating themselves (`own`, held)."""
     if own is not None:
         correlation.apply_join(session, own, report, ctx.correlation)
         incidents.record_attached(session, ctx, own, report, "same-sender-repeat")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
-from alerts.core.db.session import lock_dispatch, write_transaction
+from alerts.core.db.session import write_transaction
 from alerts.correlation.models import Report
 from alerts.dispatch import callbacks, replies
 from alerts.intake.models import InboundMessage
@@ -44,7 +44,7 @@ class Outcome:
 
 def process_message(ctx: ServiceContext, message_id: int) -> Outcome:
     assessment = _assess(ctx, message_id)
-    with write_transaction(ctx.factory, dispatch=False) as session:
+    with write_transaction(ctx.factory) as session:
         # Locked (on PostgreSQL): a second job for this message waits here, then sees
         # it handled, instead of replying twice. Only this job locks this row.
         message = session.get(InboundMessage, message_id, with_for_update=True)
@@ -55,13 +55,10 @@ def process_message(ctx: ServiceContext, message_id: int) -> Outcome:
         sender = session.get(Sender, message.sender_id)
         assert sender is not None
         if isinstance(assessment, str):
-            # Replies update taskings and units: take the dispatch lock first, before
-            # any row, as every dispatch decision does, so lock order stays acyclic.
-            lock_dispatch(session)
+            # Each handler holds the incident its reply is about (see `hold_rows`).
             _HANDLERS[assessment](session, ctx, message, sender)
             _mark(message, assessment, ctx.clock.now())
             return Outcome(message.id, assessment)
-        # Cell locks, then the dispatch lock (see handle_alert).
         outcome = handle_alert(session, ctx, message, sender, assessment)
         if message.channel == callbacks.BEEP:
             callbacks.create_task(session, ctx, message, sender, outcome.incident_id)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.core.db.timeouts import DatabaseTimeouts
 
-# Any constant works; it only has to be the same in every process.
-DISPATCH_LOCK_KEY = 7_215_001
 WRITER_OPTION = "alerts_writer"
-_LOCKED_IN = "alerts_dispatch_locked_in"
+_Row = TypeVar("_Row")
 
 
 def make_engine(url: str, timeouts: DatabaseTimeouts | None = None, **kwargs: Any) -> Engine:
@@ -64,36 +62,45 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def lock_dispatch(session: Session) -> None:
-    """Serialise dispatch decisions (routing, tasking, replies, escalations); once per
-    transaction.
+def hold_rows(session: Session, entity: type[_Row], ids: Iterable[int]) -> list[_Row]:
+    """Lock these rows until the transaction ends, in id order, and return them fresh.
 
-    Only transactions that decide what a unit is told take it: events, intake and
-    correlation never do. Taken first, before any row lock, so the order of locks is
-    the same everywhere and they cannot deadlock. On SQLite, BEGIN IMMEDIATE already
-    serialises every writer.
+    Writers never share one lock: each holds the rows its decision is about. So that
+    no two of them can wait on each other in a cycle, every transaction takes its
+    locks in this order, and each kind in ascending id:
+
+    1. a job's own inbound message row (only its job locks it);
+    2. correlation's advisory keys, the sender's and the cells' (alerts only);
+    3. incidents;
+    4. units;
+    5. any other row (a tasking, a deadline, an SMS), which changes only under its
+       incident's lock.
+
+    FOR NO KEY UPDATE, so inserting a row that refers to a held one (a report, an
+    event) never waits. On SQLite BEGIN IMMEDIATE already serialises every writer,
+    and the rows are simply read afresh.
     """
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    transaction = session.get_transaction()
-    if transaction is not None and session.info.get(_LOCKED_IN) is transaction:
-        return
-    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DISPATCH_LOCK_KEY})
-    session.info[_LOCKED_IN] = transaction
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    key = inspect(entity).primary_key[0]
+    query = select(entity).where(key.in_(wanted)).order_by(key)
+    return list(
+        session.scalars(
+            query.with_for_update(key_share=True).execution_options(populate_existing=True)
+        )
+    )
 
 
 @contextmanager
 def write_transaction(
-    factory: sessionmaker[Session], *, dispatch: bool = True
+    factory: sessionmaker[Session], *, dispatch: bool = False
 ) -> Iterator[Session]:
     """One unit of work that writes: commits on success, rolls back on error.
 
-    With `dispatch` (the default) it may change what units are told, so it holds the
-    dispatch lock; intake, correlation, the outbox and other work that decides
-    nothing for a unit pass False and take no shared lock at all.
+    It takes no lock of its own: what it decides about, it holds (`hold_rows`).
     """
+    del dispatch  # TODO(lead): drop the keyword once every caller has
     with factory() as session, session.begin():
         session.connection(execution_options={WRITER_OPTION: True})
-        if dispatch:
-            lock_dispatch(session)
         yield session

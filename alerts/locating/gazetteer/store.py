@@ -104,8 +104,7 @@ def import_rows(
 def _store_batch(
     factory: sessionmaker[Session], rows: Sequence[GeoNamesRow], summary: ImportSummary
 ) -> None:
-    # Imports decide nothing for a unit, so they need not wait on the dispatch lock.
-    with write_transaction(factory, dispatch=False) as session:
+    with write_transaction(factory) as session:
         upsert_places(session, rows, summary)
 
 
