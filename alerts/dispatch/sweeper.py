@@ -76,7 +76,7 @@ def _each(act: Callable[[ServiceContext, int], bool], ctx: ServiceContext, item:
 
 
 def _requeue(ctx: ServiceContext, outbound_id: int) -> bool:
-    with write_transaction(ctx.factory, dispatch=False) as session:
+    with write_transaction(ctx.factory) as session:
         messaging.requeue(session, ctx.clock.now(), outbound_id)
     log.warning("SMS %s was not sent in its time; queued again", outbound_id)
     return True

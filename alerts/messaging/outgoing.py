@@ -162,7 +162,7 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
     The provider call happens outside any transaction, so a slow carrier API
     never holds a lock or a transaction open.
     """
-    with write_transaction(ctx.factory, dispatch=False) as session:
+    with write_transaction(ctx.factory) as session:
         # Locked: two jobs for one SMS (a retry and the scheduler's) must not both send.
         message = session.get(OutboundMessage, outbound_id, with_for_update=True)
         if message is None:
@@ -205,7 +205,7 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
         return SendOutcome(outbound_id, None, "failed")
     except Exception:
         # Unexpected (a bug, an SDK surprise): it may have gone, so check before the retry.
-        with write_transaction(ctx.factory, dispatch=False) as session:
+        with write_transaction(ctx.factory) as session:
             message = session.get(OutboundMessage, outbound_id)
             assert message is not None
             message.status = "unsure"
@@ -230,7 +230,7 @@ def _already_sent(ctx: ServiceContext, number: str, body: str, since: datetime) 
 
 
 def _record_failure(ctx: ServiceContext, outbound_id: int, error: SmsSendError) -> None:
-    with write_transaction(ctx.factory, dispatch=False) as session:
+    with write_transaction(ctx.factory) as session:
         message = session.get(OutboundMessage, outbound_id)
         assert message is not None
         message.send_lease_until = None if not error.retryable else ctx.clock.now() + RETRY_GRACE
@@ -252,7 +252,7 @@ def _record_failure(ctx: ServiceContext, outbound_id: int, error: SmsSendError) 
 
 def _record_sent(ctx: ServiceContext, outbound_id: int, sid: str) -> SendOutcome:
     """Store the provider's sid at once: no retry may follow a send it knows of."""
-    with write_transaction(ctx.factory, dispatch=False) as session:
+    with write_transaction(ctx.factory) as session:
         message = session.get(OutboundMessage, outbound_id)
         assert message is not None
         now = ctx.clock.now()

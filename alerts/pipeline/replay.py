@@ -103,7 +103,7 @@ def replay(
 
 
 def _processed_here(ctx: ServiceContext, outbox_id: int, now: datetime) -> None:
-    with write_transaction(ctx.factory, dispatch=False) as session:
+    with write_transaction(ctx.factory) as session:
         session.execute(
             update(Outbox)
             .where(Outbox.id == outbox_id)

@@ -58,7 +58,7 @@ def seal(
     factory: sessionmaker[Session], key: Ed25519PrivateKey, now: datetime, limit: int = BATCH
 ) -> SealOutcome:
     """Seal up to `limit` committed events, in id order, and sign the new head."""
-    with write_transaction(factory, dispatch=False) as session:
+    with write_transaction(factory) as session:
         _take_sequencer_lock(session)
         head = latest_head(session)
         # Leaves beyond the last head are possible once: those the migration from the

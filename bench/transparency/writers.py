@@ -76,7 +76,7 @@ class WriterResult:
 def append_one(job: WriterJob, factory: sessionmaker[Session], n: int) -> int:
     """One event in one transaction, committed; its row id."""
     subject = Subject("message", job.writer * 1_000_000 + n)
-    with write_transaction(factory, dispatch=False) as session:
+    with write_transaction(factory) as session:
         if job.mode == "log":
             event_id = ledger.record(session, datetime.now(UTC), payload(job.writer, n), subject).id
         else:

@@ -51,7 +51,7 @@ def write_and_seal(settings: Settings, factory: sessionmaker[Session], clock: Fa
     key = load_log_key(settings.log_key)
     for index in range(count):
         clock.advance(timedelta(seconds=1))
-        with write_transaction(factory, dispatch=False) as session:
+        with write_transaction(factory) as session:
             ledger.record(session, clock.now(), Note(index), Subject("test", index))
         if (index + 1) % max(1, count // batches) == 0:
             seal(factory, key, clock.now())

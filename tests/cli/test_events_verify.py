@@ -37,7 +37,7 @@ def test_the_old_name_runs_the_same_check(
     settings: Settings, factory: sessionmaker[Session], clock: FakeClock
 ) -> None:
     for n in range(5):
-        with write_transaction(factory, dispatch=False) as session:
+        with write_transaction(factory) as session:
             ledger.record(session, clock.now(), Note(n), Subject("test", n))
     seal_all(factory, load_log_key(settings.log_key), clock.now())
     code, output = verify(settings)

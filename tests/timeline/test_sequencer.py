@@ -36,7 +36,7 @@ KEY = Ed25519PrivateKey.generate()
 
 
 def write(factory: sessionmaker[Session], clock: FakeClock, n: int) -> None:
-    with write_transaction(factory, dispatch=False) as session:
+    with write_transaction(factory) as session:
         ledger.record(session, clock.now(), Note(n), Subject("test", n))
 
 

@@ -61,7 +61,7 @@ def login_post() -> Response | tuple[str, int]:
             error="Too many failed logins. Wait a few minutes, or ask an administrator.",
         )
         return page, 429
-    with write_transaction(ctx.factory, dispatch=False) as db:
+    with write_transaction(ctx.factory) as db:
         user = users.authenticate(db, username, password)
         token = users.start_session(db, user, ctx.clock.now()) if user is not None else None
     if token is None:
@@ -82,7 +82,7 @@ def logout() -> Response:
     ctx = web_context()
     token = session.get(SESSION_KEY)
     if isinstance(token, str):
-        with write_transaction(ctx.factory, dispatch=False) as db:
+        with write_transaction(ctx.factory) as db:
             users.end_session(db, token, ctx.clock.now())
     session.clear()
     return redirect(url_for("console_auth.login"), code=303)

@@ -91,7 +91,7 @@ def load_user(*, touch: bool) -> CurrentUser | None:
             return user
         db.rollback()
     # Reads stay reads; only a touch or an ending takes the write lock.
-    with write_transaction(ctx.factory, dispatch=False) as db:
+    with write_transaction(ctx.factory) as db:
         return users.session_user(db, token, now, idle, touch=touch)
 
 
