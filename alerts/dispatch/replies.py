@@ -99,13 +99,14 @@ def _apply(
 ) -> None:
     """Carry out what the reply does (see `ReplyEffect`), in the order the timeline
     should tell it: the reply, its deadlines, the unit, the others, the incident."""
+    # The unit before any row changes, in the order `hold_rows` gives.
+    unit = units.hold_unit(session, tasking.unit_id)
+    incident = session.get(Incident, tasking.incident_id)
+    assert unit is not None and incident is not None
     previous, tasking.status, tasking.updated_at = tasking.status, effect.status, now
     declined = effect.status == TaskingStatus.DECLINED
     if declined:
         tasking.reason_text = command.reason
-    incident = session.get(Incident, tasking.incident_id)
-    unit = units.hold_unit(session, tasking.unit_id)
-    assert unit is not None and incident is not None
     # A reply after its deadline that beat the scheduler to it is still late: say so.
     overdue = [
         {"deadline": d.kind, "late_s": round((now - d.due_at).total_seconds())}

@@ -73,8 +73,9 @@ def hold_rows(session: Session, entity: type[_Row], ids: Iterable[int]) -> list[
     2. correlation's advisory keys, the sender's and the cells' (alerts only);
     3. incidents;
     4. units;
-    5. any other row (a tasking, a deadline, an SMS), which changes only under its
-       incident's lock.
+    then any other row. A row that belongs to an incident (a tasking, a deadline, an
+    order's SMS) changes only while its incident is held, so it may be locked before
+    or after a unit: whoever could wait for it already waits for the incident.
 
     FOR NO KEY UPDATE, so inserting a row that refers to a held one (a report, an
     event) never waits. On SQLite BEGIN IMMEDIATE already serialises every writer,
