@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from alerts.core.clock import Clock, SystemClock
+from alerts.core.clock import Clock
 from alerts.core.context import ServiceContext
+from alerts.core.db.clock import DatabaseClock
 from alerts.core.db.session import make_engine, session_factory
 from alerts.core.ports import SmsSender
 from alerts.core.settings import Settings
@@ -16,6 +17,7 @@ from alerts.dispatch.rules_file import load_dispatch_config
 from alerts.locating.geocoder import HttpGeocoder
 from alerts.locating.keywords import load_keyword_lists
 from alerts.locating.locator import Geocoder, Locator, PlaceIndexCache
+from alerts.messaging.domain.sending import send_lease
 from alerts.messaging.twilio_sms import TwilioSmsSender, build_twilio_client
 
 
@@ -29,7 +31,8 @@ def service_context(
     """Everything a service call needs, from `settings`.
 
     Args:
-        clock: the one clock of this process (a FakeClock in tests and replays).
+        clock: the one clock of this process: the database's by default (see
+            `DatabaseClock`), a FakeClock in tests and replays.
         sms: the SMS port; the Twilio SDK (real Twilio or the sandbox) by default.
         engine: reuse an engine the caller already holds.
     """
@@ -37,7 +40,7 @@ def service_context(
     return ServiceContext(
         factory=session_factory(engine),
         vault=PhoneVault(settings.require_data_key()),
-        clock=clock or SystemClock(),
+        clock=clock or DatabaseClock(engine),
         sms=sms or TwilioSmsSender(build_twilio_client(settings), settings.sms_from),
         status_callback_url=settings.url_for("/sms/twilio/status"),
         locator=Locator(PlaceIndexCache(), geocoder_from(settings)),
@@ -49,6 +52,7 @@ def service_context(
         dispatch=load_dispatch_config(settings),
         sms_lane=settings.sms_from,
         sms_segments_per_s=settings.sms_segments_per_s,
+        send_lease=send_lease(settings.twilio_timeout_s),
     )
 
 

@@ -64,7 +64,8 @@ def findings(outcome: Outcome, args: dict[str, Any]) -> list[str]:
         f"{late(b)} in (b), whose worst was {worst(b.fired())} s against {worst(a.fired())} s "
         "in (a). The deadlines live in the database and the scheduler fires them; workers only "
         f"send the SMS, so a killed worker cannot hold one back. In (b), {notes(b)}. The SMS it "
-        "was sending stays 'sending' until its 30 s send lease (`SEND_LEASE`) runs out; then the "
+        "was sending stays 'sending' until its send lease (twice ALERTS_TWILIO_TIMEOUT_S, plus "
+        "10 s) runs out; then the "
         f"scheduler queues it again ({outcome.requeued} such re-queue(s) in its log) and the new "
         "send first asks the provider whether it went.",
         "The commander's SMS comes after its firing: the outbox row is relayed at the end of the "

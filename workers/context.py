@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from alerts.bootstrap import service_context
-from alerts.core.clock import Clock, SystemClock
+from alerts.core.clock import Clock
 from alerts.core.context import ServiceContext
 from alerts.core.db.session import make_engine, session_factory
 from alerts.core.ports import JobQueue, SmsSender
@@ -27,7 +27,7 @@ from workers.queue import RqJobQueue
 @dataclass
 class WorkerSetup:
     settings: Settings
-    clock: Clock = field(default_factory=SystemClock)
+    clock: Clock | None = None  # the database's (see `service_context`)
     sms: SmsSender | None = None
     _services: ServiceContext | None = None
     _queue: JobQueue | None = None

@@ -36,3 +36,5 @@ class ServiceContext:
     # The number SMS are sent from, and how many segments a second it may send (0: unpaced).
     sms_lane: str = "+15005550006"
     sms_segments_per_s: float = 1.0
+    # How long one send attempt holds its SMS (see `alerts.messaging.domain.sending`).
+    send_lease: timedelta = timedelta(seconds=30)

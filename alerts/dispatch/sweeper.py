@@ -77,7 +77,7 @@ def _each(act: Callable[[ServiceContext, int], bool], ctx: ServiceContext, item:
 
 def _requeue(ctx: ServiceContext, outbound_id: int) -> bool:
     with write_transaction(ctx.factory) as session:
-        messaging.requeue(session, ctx.clock.now(), outbound_id)
+        messaging.requeue(session, ctx.clock.now(), outbound_id, ctx.send_lease)
     log.warning("SMS %s was not sent in its time; queued again", outbound_id)
     return True
 

@@ -28,11 +28,13 @@ from alerts.messaging.domain.events import (
     SmsAccepted,
     SmsQueueAlarm,
     SmsRetrying,
+    SmsSentTwice,
     SmsStatusChanged,
     TaskingSent,
 )
 from alerts.messaging.domain.pacing import next_slot
 from alerts.messaging.domain.segments import count_segments
+from alerts.messaging.domain.sending import CLOCK_SKEW
 from alerts.messaging.domain.texts import NUMBER_PLACEHOLDER
 from alerts.messaging.models import DeliveryReceipt, OutboundMessage, Outbox, SmsLane
 from alerts.registry.models import Sender
@@ -41,9 +43,6 @@ from alerts.timeline.ledger import Subject
 
 log = logging.getLogger(__name__)
 
-# Longer than one provider call with its timeout; a send still "sending" after
-# this is taken for dead and tried again, after asking the provider.
-SEND_LEASE = timedelta(seconds=30)
 # Attempts after which the scheduler stops queueing an SMS again and fails it: RQ's own
 # retries (five) and a few of the scheduler's have all gone by.
 MAX_ATTEMPTS = 10
@@ -181,7 +180,9 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
         check_first = message.status == "unsure" or (
             message.status == "sending" and message.attempts > 0
         )
-        message.status, message.send_lease_until = "sending", now + SEND_LEASE
+        # A send still "sending" after its lease is taken for dead and tried again,
+        # after asking the provider; the lease outlasts every call this attempt makes.
+        message.status, message.send_lease_until = "sending", now + ctx.send_lease
         message.attempts += 1
         recipient = session.get(Sender, message.recipient_id)
         assert recipient is not None
@@ -191,8 +192,9 @@ def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
             revealed = session.get(Sender, message.reveals_sender_id)
             assert revealed is not None
             body = body.replace(NUMBER_PLACEHOLDER, ctx.vault.decrypt(revealed.number_encrypted))
-        # A little before it was queued: the provider's clock and ours may differ.
-        since = message.created_at - timedelta(seconds=5)
+        # Before it was queued, by as much as the provider's clock may be off ours:
+        # an older SMS with the same words is told apart by its sid (see `_already_sent`).
+        since = message.created_at - CLOCK_SKEW
 
     try:
         sid = _already_sent(ctx, number, body, since) if check_first else None
@@ -251,11 +253,28 @@ def _record_failure(ctx: ServiceContext, outbound_id: int, error: SmsSendError) 
 
 
 def _record_sent(ctx: ServiceContext, outbound_id: int, sid: str) -> SendOutcome:
-    """Store the provider's sid at once: no retry may follow a send it knows of."""
+    """Store the provider's sid at once: no retry may follow a send it knows of.
+
+    A sid already recorded by another attempt is never overwritten: the second send
+    is kept as evidence that the recipient got the SMS twice.
+    """
     with write_transaction(ctx.factory) as session:
-        message = session.get(OutboundMessage, outbound_id)
+        message = session.get(OutboundMessage, outbound_id, with_for_update=True)
         assert message is not None
         now = ctx.clock.now()
+        if message.provider_sid is not None:
+            if message.provider_sid != sid:
+                log.error("SMS %s reached the provider twice (%s kept, %s too)",
+                          message.id, message.provider_sid, sid)  # fmt: skip
+                ledger.record(
+                    session,
+                    now,
+                    SmsSentTwice(sms_id=message.id, recorded_sid=message.provider_sid,
+                                 other_sid=sid),
+                    Subject("sms", message.id),
+                    incident_id=_incident_of(session, message),
+                )  # fmt: skip
+            return SendOutcome(outbound_id, message.provider_sid, message.status)
         message.provider_sid, message.sent_at = sid, now
         message.status, message.send_lease_until = "accepted", None
         recipient = session.get(Sender, message.recipient_id)
@@ -358,7 +377,7 @@ def stalled(session: Session, now: datetime, limit: int = 100) -> list[int]:
     )
 
 
-def requeue(session: Session, now: datetime, outbound_id: int) -> None:
+def requeue(session: Session, now: datetime, outbound_id: int, lease: timedelta) -> None:
     """Another send job for a stalled SMS. One that was being sent may have gone: the
     job asks the provider first. The next requeue waits for another lease."""
     message = session.get(OutboundMessage, outbound_id, with_for_update=True)
@@ -371,7 +390,7 @@ def requeue(session: Session, now: datetime, outbound_id: int) -> None:
         return
     if message.status == "sending":
         message.status = "unsure"
-    message.send_lease_until = now + SEND_LEASE
+    message.send_lease_until = now + lease
     session.add(Outbox(job=Job.SEND_SMS, ref_id=outbound_id, created_at=now, attempts=0))
 
 

@@ -10,6 +10,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
+from urllib3.util import Timeout
 
 from alerts.core.ports import SmsSendError
 from alerts.core.settings import Settings
@@ -38,9 +39,13 @@ def build_twilio_client(settings: Settings) -> Client:
     account_sid, auth_token = settings.require_twilio()
     http_client: TwilioHttpClient
     if settings.twilio_api_base:
-        http_client = SandboxHttpClient(settings.twilio_api_base, timeout=settings.twilio_timeout_s)
+        http_client = SandboxHttpClient(settings.twilio_api_base)
     else:
-        http_client = TwilioHttpClient(timeout=settings.twilio_timeout_s)
+        http_client = TwilioHttpClient()
+    # One bound for the whole call, not per read: the send lease (`send_lease`) is
+    # sized on it. urllib3 counts it from the connect to the answer's first bytes.
+    seconds = settings.twilio_timeout_s
+    http_client.timeout = Timeout(connect=seconds, read=seconds, total=seconds)
     # The SDK logs request parameters, recipients included, at DEBUG and INFO.
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     return Client(account_sid, auth_token, http_client=http_client)

@@ -4,6 +4,7 @@ per sending number, and re-sent when the worker sending them died."""
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import timedelta
 
 import pytest
@@ -168,3 +169,29 @@ def test_an_sms_whose_job_was_lost_is_queued_again_after_a_grace(system: LiveSys
     system.sweep()
     system.run_workers()
     wait_until(lambda: sent_to(system, QRF_BENI_PRIMARY) == 1)
+
+
+def test_a_sid_recorded_by_one_attempt_is_never_overwritten_by_another(
+    system: LiveSystem,
+) -> None:
+    """Twilio hangs on a send past its lease; meanwhile a second attempt asks, finds
+    nothing yet, and sends. The recipient got two SMS: the first sid recorded stays, and
+    the other is kept as evidence rather than lost."""
+    _, outbound_id = queued_order(system)
+    # Patient enough to hear Twilio's late answer.
+    context = WorkerSetup(system.settings, clock=system.clock).services()
+    fault(system, "slow", delay_s=3.0)
+    first = threading.Thread(target=messaging.send, args=(context, outbound_id), daemon=True)
+    first.start()
+    wait_until(lambda: not system.sandbox.faults.pending())  # the first is inside the call
+    system.clock.advance(context.send_lease + timedelta(seconds=1))  # type: ignore[attr-defined]
+    second = messaging.send(context, outbound_id)
+    assert second.provider_sid is not None
+    first.join(15)
+    wait_until(lambda: sent_to(system, QRF_BENI_PRIMARY) == 2)
+    with system.factory() as session:
+        message = session.get(OutboundMessage, outbound_id)
+        twice = session.scalars(select(Event).where(Event.kind == "sms.sent_twice")).one()
+    assert message is not None and message.provider_sid == second.provider_sid
+    assert twice.data["recorded_sid"] == second.provider_sid
+    assert twice.data["other_sid"] not in (None, second.provider_sid)

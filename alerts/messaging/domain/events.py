@@ -51,6 +51,17 @@ class SmsAccepted(EventData):
 
 
 @dataclass(frozen=True)
+class SmsSentTwice(EventData):
+    """Two attempts both reached the provider: the first sid recorded stays the SMS's,
+    and the other is kept here, so an evaluator can see the recipient got it twice."""
+
+    kind: ClassVar = EventKind.SMS_SENT_TWICE
+    sms_id: int
+    recorded_sid: str
+    other_sid: str
+
+
+@dataclass(frozen=True)
 class TaskingSent(SmsAccepted):
     """An order the provider took: recorded on the tasking, whose clock it starts."""
 
