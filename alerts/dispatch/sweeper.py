@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
@@ -30,6 +30,7 @@ from alerts.dispatch.domain.events import (
 from alerts.dispatch.domain.tasking import TaskingStatus
 from alerts.dispatch.models import Deadline, Tasking
 from alerts.messaging import outgoing as messaging
+from alerts.messaging import overdue
 from alerts.messaging.models import OutboundMessage
 from alerts.registry.models import Sender
 from alerts.timeline import ledger
@@ -56,8 +57,8 @@ def tick(ctx: ServiceContext, limit: int = 100) -> TickResult:
                 .limit(limit)
             )
         )
-        failed = messaging.unhandled_failures(session, limit)
-        stalled = messaging.stalled(session, now, limit)
+        failed = overdue.unhandled_failures(session, limit)
+        stalled = overdue.stalled(session, now, limit)
     fired = sum(_each(fire, ctx, deadline_id, "deadline") for deadline_id in due)
     handled = sum(_each(handle_failure, ctx, outbound_id, "failed SMS") for outbound_id in failed)
     requeued = sum(_each(_requeue, ctx, outbound_id, "stalled SMS") for outbound_id in stalled)
@@ -77,7 +78,7 @@ def _each(act: Callable[[ServiceContext, int], bool], ctx: ServiceContext, item:
 
 def _requeue(ctx: ServiceContext, outbound_id: int) -> bool:
     with write_transaction(ctx.factory) as session:
-        messaging.requeue(session, ctx.clock.now(), outbound_id, ctx.send_lease)
+        overdue.requeue(session, ctx.clock.now(), outbound_id, ctx.send_lease)
     log.warning("SMS %s was not sent in its time; queued again", outbound_id)
     return True
 
@@ -95,7 +96,9 @@ def fire(ctx: ServiceContext, deadline_id: int) -> bool:
             return False
         incident = hold_incident(session, incident_id)
         (deadline,) = hold_rows(session, Deadline, [deadline_id])
-        if deadline.status != "pending":
+        if deadline.status != "pending" or deadline.incident_id != incident_id:
+            # Settled meanwhile, or carried by a merge to another incident: the next
+            # tick fires it as part of that one.
             return False
         now = ctx.clock.now()
         if incident is not None and incident.status in FINISHED:
@@ -125,8 +128,12 @@ def handle_failure(ctx: ServiceContext, outbound_id: int) -> bool:
     and escalate (the alternate duty phone first); an escalation tries the
     contact's next phone. Everything else is already in the timeline."""
     with write_transaction(ctx.factory) as session:
+        # An order's incident is its tasking's now: a merge may have moved it since.
         incident_id = session.scalar(
-            select(OutboundMessage.incident_id).where(OutboundMessage.id == outbound_id)
+            select(func.coalesce(Tasking.incident_id, OutboundMessage.incident_id))
+            .select_from(OutboundMessage)
+            .outerjoin(Tasking, Tasking.id == OutboundMessage.tasking_id)
+            .where(OutboundMessage.id == outbound_id)
         )
         if incident_id is not None:
             hold_incident(session, incident_id)  # an order's failure may escalate

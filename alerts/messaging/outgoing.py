@@ -23,7 +23,7 @@ from alerts.core.context import ServiceContext
 from alerts.core.db.session import write_transaction
 from alerts.core.domain.jobs import Job
 from alerts.core.ports import SmsSendError
-from alerts.messaging.domain.delivery import FINAL_FAILURES, advances
+from alerts.messaging.domain.delivery import advances
 from alerts.messaging.domain.events import (
     SmsAccepted,
     SmsQueueAlarm,
@@ -239,7 +239,7 @@ def _record_failure(ctx: ServiceContext, outbound_id: int, error: SmsSendError) 
         message.error_code = None if error.code is None else str(error.code)
         if not error.retryable:
             message.status = "failed"
-            _record_status(session, ctx.clock.now(), message, "failed", message.error_code)
+            record_status(session, ctx.clock.now(), message, "failed", message.error_code)
         else:
             message.status = "unsure" if error.ambiguous else "pending"
             ledger.record(
@@ -305,7 +305,7 @@ def _incident_of(session: Session, message: OutboundMessage) -> int | None:
     return message.incident_id
 
 
-def _record_status(
+def record_status(
     session: Session,
     now: datetime,
     message: OutboundMessage,
@@ -333,7 +333,7 @@ def apply_receipts(session: Session, message: OutboundMessage) -> None:
             message.status = receipt.status
             message.status_at = receipt.received_at
             message.error_code = receipt.error_code
-            _record_status(session, receipt.received_at, message, receipt.status,
+            record_status(session, receipt.received_at, message, receipt.status,
                            receipt.error_code)  # fmt: skip
 
 
@@ -358,51 +358,3 @@ def record_delivery_status(
         return False
     apply_receipts(session, message)
     return True
-
-
-def stalled(session: Session, now: datetime, limit: int = 100) -> list[int]:
-    """SMS not sent in their time: a send that died with its worker ("sending" past
-    its lease), or one whose job was lost or gave up ("pending", "unsure")."""
-    return list(
-        session.scalars(
-            select(OutboundMessage.id)
-            .where(
-                OutboundMessage.status.in_(("sending", "pending", "unsure")),
-                OutboundMessage.provider_sid.is_(None),
-                OutboundMessage.send_lease_until < now,
-            )
-            .order_by(OutboundMessage.id)
-            .limit(limit)
-        )
-    )
-
-
-def requeue(session: Session, now: datetime, outbound_id: int, lease: timedelta) -> None:
-    """Another send job for a stalled SMS. One that was being sent may have gone: the
-    job asks the provider first. The next requeue waits for another lease."""
-    message = session.get(OutboundMessage, outbound_id, with_for_update=True)
-    if message is None or message.provider_sid is not None:
-        return
-    if message.attempts >= MAX_ATTEMPTS:
-        # Something is wrong with this SMS itself: fail it, so a person hears of it.
-        message.status, message.error_code, message.send_lease_until = "failed", "gave_up", None
-        _record_status(session, now, message, "failed", "gave_up")
-        return
-    if message.status == "sending":
-        message.status = "unsure"
-    message.send_lease_until = now + lease
-    session.add(Outbox(job=Job.SEND_SMS, ref_id=outbound_id, created_at=now, attempts=0))
-
-
-def unhandled_failures(session: Session, limit: int = 100) -> list[int]:
-    return list(
-        session.scalars(
-            select(OutboundMessage.id)
-            .where(
-                OutboundMessage.status.in_(sorted(FINAL_FAILURES)),
-                OutboundMessage.failure_handled_at.is_(None),
-            )
-            .order_by(OutboundMessage.id)
-            .limit(limit)
-        )
-    )

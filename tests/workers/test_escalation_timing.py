@@ -4,27 +4,22 @@ scheduler process, on the system clock, through the Twilio sandbox."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 import requests
-from redis import Redis
-from rq import Queue, Worker
+from rq import Worker
 from sqlalchemy import select
 
 from alerts.correlation.models import Incident
 from alerts.dispatch.models import Deadline
 from alerts.timeline.models import Event
 from tests.dispatch.helpers import BENI_COMMANDER
-from tests.live import FOCAL_POINT_MAVIVI, LiveSystem, process_env, wait_until
-from workers.queue import QUEUE_NAME
+from tests.live import FOCAL_POINT_MAVIVI, LiveSystem, wait_until
+from tests.workers.processes import busy_sending, kill_session, running
 
 pytestmark = pytest.mark.e2e
 
@@ -34,61 +29,9 @@ ON_TIME_S = 5.0
 
 @pytest.fixture
 def processes(realtime_system: LiveSystem) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """Two workers (one runs RQ's scheduler, for retries) and the scheduler at 0.5 s ticks."""
-    env = process_env(realtime_system.settings, ALERTS_ACK_TIMEOUT_S=str(ACK_TIMEOUT_S),
-                      ALERTS_TWILIO_TIMEOUT_S="30")  # fmt: skip
-    argvs = [
-        ["worker", "--with-scheduler"],
-        ["worker", "--without-scheduler"],
-        ["scheduler", "--interval", "0.5"],
-    ]
-    started = [
-        subprocess.Popen(
-            [sys.executable, "-m", "alerts", *argv],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # its own session: it and its horse can be found and killed
-        )
-        for argv in argvs
-    ]
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in started:
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            kill_session(process.pid)
-            process.wait(5)
-
-
-def kill_session(leader: int) -> list[int]:
-    """SIGKILL every process of the session `leader` started: the worker and its work
-    horse, which RQ moves into a process group of its own, so killpg misses it."""
-    killed = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone meanwhile
-        if int(fields[3]) == leader:  # field 6 of stat: the session id
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(entry), signal.SIGKILL)
-                killed.append(int(entry))
-    return killed
-
-
-def busy_sending(redis: Redis) -> Worker | None:
-    for worker in Worker.all(queue=Queue(QUEUE_NAME, connection=redis)):
-        job = worker.get_current_job()
-        if job is not None and job.func_name.endswith("send_sms"):
-            return worker
-    return None
+    with running(realtime_system, ALERTS_ACK_TIMEOUT_S=str(ACK_TIMEOUT_S),
+                 ALERTS_TWILIO_TIMEOUT_S="30") as started:  # fmt: skip
+        yield started
 
 
 def test_an_escalation_fires_on_time_though_the_worker_sending_the_order_was_killed(
