@@ -55,6 +55,9 @@ class TwilioSmsSender:
     def __init__(self, client: Client, from_number: str) -> None:
         self._client = client
         self._from = from_number
+        # The SDK imports its API modules on first use. Now, in a worker's parent,
+        # rather than again in the child forked for every job.
+        _ = client.messages
 
     def send(self, to: str, body: str, status_callback: str | None) -> str:
         kwargs: dict[str, Any] = {"to": to, "from_": self._from, "body": body}
