@@ -203,6 +203,8 @@ def live_system(
         )
     finally:
         web_server.shutdown()
+        # Outbox rows marked relayed in the background are marked before the tables empty.
+        web_app.extensions["alerts"].relayed.flush()
         sandbox_server.shutdown()
         sandbox.close()
 

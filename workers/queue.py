@@ -37,14 +37,19 @@ class RqJobQueue:
         except (ValueError, KeyError):
             raise ValueError(f"unknown job {job!r}; known: {', '.join(JOBS)}") from None
         try:
-            self.queue.enqueue(
-                function,
-                ref_id,
-                job_id=job_id,
-                retry=RETRY,
-                result_ttl=24 * 3600,
-                failure_ttl=30 * 24 * 3600,
-                description=f"{job}({ref_id})",
-            )
+            # One round trip: RQ sends the queue's registration, the job and its push
+            # each on their own unless they share a pipeline (MULTI/EXEC, so all or none).
+            with self.redis.pipeline() as pipe:
+                self.queue.enqueue(
+                    function,
+                    ref_id,
+                    job_id=job_id,
+                    retry=RETRY,
+                    result_ttl=24 * 3600,
+                    failure_ttl=30 * 24 * 3600,
+                    description=f"{job}({ref_id})",
+                    pipeline=pipe,
+                )
+                pipe.execute()
         except (RedisError, OSError) as error:
             raise QueueUnavailable(type(error).__name__) from error

@@ -10,6 +10,7 @@ from alerts.core.context import ServiceContext
 from alerts.core.ports import JobQueue
 from alerts.core.settings import Settings
 from alerts.core.vault import PhoneVault
+from alerts.messaging.outbox import RelayedMarks
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class WebContext:
     vault: PhoneVault
     clock: Clock
     queue: JobQueue
+    # This process's hand-overs, marked relayed in batches off the request path.
+    relayed: RelayedMarks
     # What the console's actions hand to services (the recipe workers use too).
     services: ServiceContext
 

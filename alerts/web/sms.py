@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from flask import Blueprint, Response, abort, request
-from sqlalchemy.orm import Session, sessionmaker
 from twilio.twiml.messaging_response import MessagingResponse
 
 from alerts.core.db.session import write_transaction
-from alerts.core.ports import JobQueue
 from alerts.intake import store as intake
 from alerts.messaging import outbox
 from alerts.messaging import outgoing as messaging
 from alerts.messaging.domain import texts
 from alerts.messaging.domain.delivery import KNOWN_STATUSES
-from alerts.web.context import web_context
+from alerts.web.context import WebContext, web_context
 from alerts.web.twilio_signature import require_twilio_signature
 
 log = logging.getLogger(__name__)
@@ -58,7 +55,7 @@ def inbound() -> Response:
     )
     result = intake.receive(ctx.factory, ctx.vault, sms, ctx.clock.now())
     if result.outbox is not None:
-        hand_over_after_commit(ctx.factory, ctx.queue, ctx.clock.now(), result.outbox)
+        hand_over_after_commit(ctx, result.outbox)
     log.info(
         "inbound %s stored as message %s%s",
         sms.provider_sid,
@@ -90,12 +87,13 @@ def status() -> tuple[str, int]:
     return "", 204
 
 
-def hand_over_after_commit(
-    factory: sessionmaker[Session], queue: JobQueue, now: datetime, item: outbox.OutboxItem
-) -> None:
-    """Hand this request's job to the queue now; if Redis is down the scheduler will."""
+def hand_over_after_commit(ctx: WebContext, item: outbox.OutboxItem) -> None:
+    """Hand this request's job to the queue now; if Redis is down the scheduler will.
+
+    Its row is marked relayed with others, off the request path (`RelayedMarks`).
+    """
     try:
-        outbox.hand_over(factory, queue, item, now)
+        outbox.hand_over(ctx.factory, ctx.queue, item, ctx.clock.now(), ctx.relayed)
     except Exception:
         # Even the database hiccupped: the claim's lease runs out and the scheduler relays.
         log.exception("outbox hand-over failed; the scheduler will retry")

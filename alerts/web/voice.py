@@ -46,7 +46,7 @@ def inbound_call() -> Response:
     )
     result = intake.receive(ctx.factory, ctx.vault, beep, ctx.clock.now())
     if result.outbox is not None:
-        hand_over_after_commit(ctx.factory, ctx.queue, ctx.clock.now(), result.outbox)
+        hand_over_after_commit(ctx, result.outbox)
     log.info(
         "beep %s stored as message %s%s",
         beep.provider_sid,

@@ -134,6 +134,37 @@ def cpu_ms(result: Result) -> float:
     return 1000 * result.server_cores / result.throughput if result.throughput else math.nan
 
 
+# What profiling the request showed, and what was cut (issue 12). Not measured by this run:
+# cProfile (CPU time) of the app in-process against PostgreSQL and Redis, and py-spy on the
+# gunicorn workers during this benchmark.
+PROFILE = (
+    "Where the time went (profiled on 2026-12-03, before and after issue 12): a webhook cost 5.4 "
+    "ms of CPU in-process: 8 SQL statements (besides the pool's ping, BEGIN and COMMIT) in 2 "
+    "transactions, a savepoint more for a new stranger, and 3 Redis round trips. By share of its "
+    "CPU: the intake transaction 63% (ORM flushes and the objects behind them most of it; sender "
+    "lookup and registration 14%, the event inserts 17%, the read for an unused reference 6%), "
+    "the outbox hand-over 29% (RQ's enqueue 13%, the second transaction marking the row relayed "
+    "16%), the live-console publish 3%, the signature check 5%. Cut: Core inserts with RETURNING "
+    "built once, `ON CONFLICT DO NOTHING` standing in for the reads before the insert (the sid's "
+    "duplicate check, the reference's and the pseudonym's uniqueness, the savepoint), a four-"
+    "column blind-index read of the sender instead of an ORM object, RQ's two round trips in one "
+    "pipeline, and the relayed mark batched by a thread. What is left, per webhook, about 2.5 ms "
+    "of CPU in-process and 4.3 statements: SQLAlchemy and psycopg around five round trips (the "
+    "pool's pre-ping, the sender, message, outbox and event, plus commit) about half, RQ building"
+    " and packing its job a fifth, the rest Flask's form parsing, the signature, the TwiML and "
+    "the console publish. Gunicorn's workers and threads made no measurable difference (2×4, "
+    "2×16, 4×4 and 4×16 all within the noise), so the config is unchanged. Under gunicorn the "
+    "gain shows less than in-process: on 2026-12-03 runs of this code on this shared host gave "
+    "0.07× to 0.12× (203 to 367 webhooks/s, other sessions' tests often on the same two cores) "
+    "against 0.08× before, at 3.0 to 4.6 ms of gunicorn CPU per webhook against 5.4 before; so "
+    "the 2.5 ms in-process is not yet what a worker pays, and the difference (64 threads in 4 "
+    "processes contending for 2 cores and their GILs) is the next thing to profile. Reaching half"
+    " the no-op's rate would take the app to about 0.8 ms of CPU, twice the no-op's own: not "
+    "within reach of SQLAlchemy, psycopg, RQ and the twilio library in one Python process per "
+    "core."
+)
+
+
 def interpretation(outcome: Outcome) -> list[str]:
     """A few sentences that follow from this run's numbers."""
     app, noop = outcome.app, outcome.noop
@@ -147,8 +178,9 @@ def interpretation(outcome: Outcome) -> list[str]:
         f"host: gunicorn spent {cpu_ms(app):.1f} ms of CPU per webhook for the app, "
         f"{cpu_ms(noop):.1f} ms for the no-op. Per webhook the app checks the signature, finds "
         "or registers the sender, stores the message, its outbox row (claimed from birth) and a "
-        "ledger event in one transaction, enqueues the job in Redis, then marks the row relayed "
-        "in one more."
+        "ledger event in one transaction (Core inserts with RETURNING, no lock, no read before "
+        "the insert), then enqueues the job in Redis in one round trip; a thread of each worker "
+        "marks the rows relayed in batches, off the request path."
     ]
     lock = f"waiters in {queued:.0%} of the samples, {waiting:.1f} on average"
     if busy >= 0.85:
@@ -176,6 +208,7 @@ def interpretation(outcome: Outcome) -> list[str]:
             "the time goes to waiting between the app, PostgreSQL and Redis."
         )
     notes.append(limit)
+    notes.append(PROFILE)
     notes.append(
         "The machine is shared with other work, so these numbers vary between runs, by tens of "
         "percent; compare runs by the ratios, which move less, and treat small changes as noise. "

@@ -84,7 +84,7 @@ def submit() -> Response | tuple[str, int]:
             )
     except RelayRefused as refusal:
         return _form(str(refusal), 400)
-    hand_over_after_commit(ctx.factory, ctx.queue, ctx.clock.now(), relayed.outbox)
+    hand_over_after_commit(ctx, relayed.outbox)
     log.info("relay %s stored as message %s by %s", relayed.ref, relayed.message_id, user.username)
     flash(f"Alert relayed: reference {relayed.ref}. It appears in the queue once located.", "ok")
     return redirect(url_for("console_queue.index"), code=303)
