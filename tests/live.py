@@ -23,12 +23,11 @@ from alerts.cli.network import read_network_file
 from alerts.core.clock import Clock, FakeClock
 from alerts.core.settings import Settings
 from alerts.core.vault import PhoneVault
-from alerts.dispatch import sweeper
-from alerts.messaging import outbox
 from alerts.messaging.twilio_sms import build_twilio_client
 from alerts.network.load import load_network
 from alerts.sandbox.app import SandboxApp
-from workers import context
+from workers import context, scheduler
+from workers.health import probe_client
 from workers.queue import QUEUE_NAME
 
 ALERT_NUMBER = "+243810009999"
@@ -128,11 +127,16 @@ class LiveSystem:
         return result
 
     def sweep(self) -> None:
-        """One scheduler tick at the fake clock's time: deadlines, failed SMS, the outbox."""
+        """One scheduler tick at the fake clock's time: deadlines, failed SMS, lost
+        messages, the outbox. (No heartbeat: `beat` does that.)"""
         setup = context.WorkerSetup(self.settings, clock=self.clock)
-        services = setup.services()
-        sweeper.tick(services)
-        outbox.relay(services.factory, setup.queue(), self.clock.now())
+        scheduler.tick(setup.services(), setup.queue(), self.settings.health)
+
+    def beat(self) -> None:
+        """The scheduler's heartbeat at the fake clock's time."""
+        setup = context.WorkerSetup(self.settings, clock=self.clock)
+        scheduler.beat(setup.services(), probe_client(self.settings.redis_url),
+                       self.settings.health)  # fmt: skip
 
     def pass_time(self, seconds: float) -> None:
         """Move the fake clock on, then let the scheduler and the workers do what falls due."""

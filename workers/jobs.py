@@ -5,13 +5,19 @@ from __future__ import annotations
 from alerts import pipeline
 from alerts.messaging import outbox
 from alerts.messaging import outgoing as messaging
+from alerts.pipeline import unprocessed
 from workers import context
 
 
 def process_message(message_id: int) -> dict[str, int | str | None]:
     setup = context.current()
     services = setup.services()
-    outcome = pipeline.process_message(services, message_id)
+    try:
+        outcome = pipeline.process_message(services, message_id)
+    except Exception as error:
+        # Kept for the console's stuck list; RQ retries, then the scheduler's sweep.
+        unprocessed.record_failure(services.factory, message_id, error, services.clock.now())
+        raise
     relayed = outbox.relay(services.factory, setup.queue(), services.clock.now())
     return {
         "message_id": message_id,

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from alerts.core.log import configure_logging
 from alerts.core.settings import Settings
 from workers import context
+from workers.health import worker_ttl
 from workers.queue import QUEUE_NAME
 
 
@@ -29,7 +30,13 @@ def run_worker(settings: Settings, *, with_scheduler: bool = True, burst: bool =
         )
     context.install(setup)
     redis = Redis.from_url(settings.redis_url)
-    worker = Worker([Queue(QUEUE_NAME, connection=redis)], connection=redis)
+    # A short TTL makes an idle worker beat often enough for the stale check
+    # (ALERTS_WORKER_STALE_S) to tell a live worker from a killed one.
+    worker = Worker(
+        [Queue(QUEUE_NAME, connection=redis)],
+        connection=redis,
+        worker_ttl=worker_ttl(settings.health.worker_stale),
+    )
     logging.getLogger(__name__).info("worker %s listening on queue %s", worker.name, QUEUE_NAME)
     return bool(
         worker.work(with_scheduler=with_scheduler, burst=burst, logging_level=settings.log_level)

@@ -2,9 +2,11 @@
 
 Each tick it fires the deadlines that fell due (an ACK not received, a unit
 that did not depart), acts on SMS that failed, re-queues sends whose worker
-died, and relays outbox rows that no request managed to enqueue (Redis was
-down, a web worker died after commit). It reads the database, not Redis, so
-a killed worker or a lost queue delays none of it; several schedulers may run.
+died, queues again messages the queue lost (`pipeline.unprocessed`), and
+relays outbox rows that no request managed to enqueue (Redis was down, a web
+worker died after commit). It reads the database, not Redis, so a killed
+worker or a lost queue delays none of it; several schedulers may run. Each
+tick it also beats, in the database, with what it saw of Redis and the workers.
 """
 
 from __future__ import annotations
@@ -21,15 +23,20 @@ from redis.exceptions import RedisError
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.bootstrap import service_context
-from alerts.core.clock import Clock, SystemClock
+from alerts.core.clock import Clock
+from alerts.core.context import ServiceContext
+from alerts.core.domain.health import HealthBounds
 from alerts.core.log import configure_logging
+from alerts.core.ports import JobQueue
 from alerts.core.settings import Settings
 from alerts.dispatch import sweeper
 from alerts.messaging import outbox
+from alerts.pipeline import health, unprocessed
 from alerts.timeline import live
 from alerts.timeline.live_redis import RedisPublisher
 from alerts.timeline.log_key import load_log_key
 from alerts.timeline.sequencer import seal_all
+from workers.health import observe, probe_client
 from workers.queue import RqJobQueue
 
 log = logging.getLogger(__name__)
@@ -44,6 +51,27 @@ def scheduler_running(redis_url: str) -> bool:
         return bool(Redis.from_url(redis_url, socket_connect_timeout=1).exists(HEARTBEAT_KEY))
     except (RedisError, OSError):
         return False
+
+
+def tick(services: ServiceContext, queue: JobQueue, bounds: HealthBounds) -> int:
+    """One pass over the database: deadlines, failed and stalled SMS, messages the queue
+    lost, then the outbox (which takes what the sweeps queued). Returns rows relayed."""
+    sweeper.tick(services)
+    try:
+        unprocessed.sweep(services, bounds)
+    except Exception:
+        # Its own guard: a failure here must not hold up the relay below.
+        log.exception("sweep of unprocessed messages failed; retrying next tick")
+    return outbox.relay(services.factory, queue, services.clock.now())
+
+
+def beat(services: ServiceContext, redis: Redis, bounds: HealthBounds) -> None:
+    """The scheduler's heartbeat, in the database, with what it sees of Redis and workers."""
+    try:
+        health.beat(services.factory, health.SCHEDULER, services.clock.now(),
+                    observe(redis, bounds))  # fmt: skip
+    except Exception as error:
+        log.warning("scheduler heartbeat not recorded (%s)", type(error).__name__)
 
 
 def run_scheduler(
@@ -61,7 +89,6 @@ def run_scheduler(
     """
     key = load_log_key(settings.log_key)
     configure_logging(settings.log_level)
-    clock = clock or SystemClock()
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
 
@@ -71,6 +98,7 @@ def run_scheduler(
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
     services = service_context(settings, clock=clock)
+    clock = services.clock  # the database's, unless a test gave its own
     factory = services.factory
     sealing = threading.Thread(
         target=seal_continually,
@@ -83,15 +111,16 @@ def run_scheduler(
     live.publish_after_commit(factory, RedisPublisher(settings.redis_url))
     queue = RqJobQueue.from_url(settings.redis_url)
     heartbeat = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
+    probe = probe_client(settings.redis_url)
     relayed = 0
     log.info("scheduler started: deadlines and the outbox every %.1fs", interval_s)
     while True:
         # Redis down: no heartbeat, and relaying below waits for it too.
         with contextlib.suppress(RedisError, OSError):
             heartbeat.set(HEARTBEAT_KEY, "1", ex=HEARTBEAT_TTL_S)
+        beat(services, probe, settings.health)
         try:
-            sweeper.tick(services)
-            relayed += outbox.relay(factory, queue, clock.now())
+            relayed += tick(services, queue, settings.health)
         except Exception:
             # A database blip must not kill the one process that retries everything.
             log.exception("scheduler tick failed; retrying")

@@ -38,7 +38,7 @@ class Incident(Model):
     first_report_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     last_report_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Distinct senders among its reports: independent corroboration.
     informants: Mapped[int] = mapped_column(Integer, default=1)
     # A report about a closed incident opens a new one, linked as a possible continuation.

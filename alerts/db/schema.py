@@ -11,6 +11,7 @@ from alerts.correlation.models import Incident, IncidentCell, Report
 from alerts.dispatch.models import CallbackTask, Deadline, NonCompliance, Tasking
 from alerts.intake.models import InboundMessage
 from alerts.messaging.models import DeliveryReceipt, OutboundMessage, Outbox, SmsLane
+from alerts.pipeline.models import Heartbeat, MessageRetry
 from alerts.registry.models import Contact, Mission, OperatingBase, Place, Sender, Unit
 from alerts.timeline.models import Event
 
@@ -21,10 +22,12 @@ __all__ = [
     "Deadline",
     "DeliveryReceipt",
     "Event",
+    "Heartbeat",
     "HistoricalIncident",
     "InboundMessage",
     "Incident",
     "IncidentCell",
+    "MessageRetry",
     "Mission",
     "Model",
     "NonCompliance",

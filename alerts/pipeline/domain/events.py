@@ -66,3 +66,25 @@ class StaffBeep(EventData):
     sender: str
     role: str
     note: str = "not an alert"
+
+
+@dataclass(frozen=True)
+class MessageRequeued(EventData):
+    """A message still unhandled `waited_s` after it went to the queue: the queue lost
+    it, or its job failed for good. Handed over again, as attempt `attempt`."""
+
+    kind: ClassVar = EventKind.MESSAGE_REQUEUED
+    attempt: int
+    waited_s: int
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class MessageStuck(EventData):
+    """A message still unhandled after every re-queue: no more automatic attempts;
+    the console lists it, with the last error, until someone deals with it."""
+
+    kind: ClassVar = EventKind.MESSAGE_STUCK
+    attempts: int
+    failures: int
+    error: str
