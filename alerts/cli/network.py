@@ -51,4 +51,9 @@ def load(file: Path) -> None:
             f"{section:8} {summary.created[section]:4} new  {summary.updated[section]:4} updated"
             f"  {summary.unchanged[section]:4} unchanged"
         )
+    if summary.retired["senders"]:
+        click.echo(
+            f"phones   {summary.retired['senders']:4} retired (no longer in the file: they "
+            "receive nothing more; their history stays)"
+        )
     click.echo("network loaded" if summary.changed else "nothing changed")

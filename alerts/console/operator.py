@@ -1,5 +1,6 @@
 """What a JOC officer does to an incident: verify it or call it a false alarm,
-relocate it, task or re-task a unit, change a unit's status, close it.
+relocate it, merge or split it, task or re-task a unit, change a unit's status,
+close it.
 
 Each function works inside the caller's `write_transaction`, writes an event
 naming its actor, and raises `OperationRefused` with a message for the officer
@@ -31,7 +32,7 @@ from alerts.correlation.holding import hold_incident
 from alerts.correlation.incidents import close_incident
 from alerts.correlation.merge_split import OperationRefused
 from alerts.correlation.models import Incident, IncidentCell
-from alerts.dispatch import deadlines, units
+from alerts.dispatch import deadlines, regroup, units
 from alerts.dispatch.domain.outcomes import checked_outcomes
 from alerts.dispatch.domain.routing import RouteDecision
 from alerts.dispatch.orders import plan_route, record_route, route_if_ready
@@ -45,12 +46,21 @@ __all__ = [
     "OperationRefused",
     "close",
     "mark_false_alarm",
+    "merge",
     "relocate",
     "route_options",
     "set_unit_status",
+    "split",
     "task_unit",
+    "undo",
     "verify_incident",
 ]
+
+# Merging, splitting and undoing either: correlation moves the reports, and the
+# units' orders follow them (see `dispatch.regroup`).
+merge = regroup.merge
+split = regroup.split
+undo = regroup.undo
 
 MAX_RADIUS_M = 50_000.0
 

@@ -19,7 +19,7 @@ from alerts.correlation.domain.events import (
 )
 from alerts.correlation.domain.incident import absorb, new_incident_view
 from alerts.correlation.domain.rules import CorrelationRules
-from alerts.correlation.domain.status import IncidentStatus
+from alerts.correlation.domain.status import IncidentStatus, Standing, TriageReason
 from alerts.correlation.holding import hold_incidents
 from alerts.correlation.models import Incident, Report
 from alerts.timeline import ledger
@@ -74,6 +74,16 @@ def recompute(session: Session, incident: Incident, rules: CorrelationRules) -> 
     incident.lon = view.point.lon if view.point else None
     incident.radius_m = view.radius_m
     index_cells(session, incident.id, reports)
+
+
+def _standing(reports: list[Report], incident: Incident) -> Standing:
+    """A split-off incident waits in triage, as a new one would, when no report
+    places it, or only ambiguously: routing it would send a unit to a guess."""
+    if incident.lat is None or incident.lon is None:
+        return Standing(IncidentStatus.TRIAGE, TriageReason.UNLOCATED)
+    if all(r.ambiguous for r in reports if r.lat is not None):
+        return Standing(IncidentStatus.TRIAGE, TriageReason.AMBIGUOUS)
+    return Standing(IncidentStatus.OPEN, None)
 
 
 def merge(
@@ -149,6 +159,11 @@ def split(
         last_report_at=first.received_at,
         opened_at=now,
         informants=1,
+        # Its parent's scope until routing gives it its own: without one it would be
+        # nobody's, and vanish from every sector officer's queue.
+        mission=original.mission,
+        sector=original.sector,
+        base_id=original.base_id,
     )
     session.add(created)
     session.flush()
@@ -157,6 +172,7 @@ def split(
     session.flush()
     recompute(session, created, rules)
     recompute(session, original, rules)
+    created.status, created.triage_reason = _standing([held[i] for i in wanted], created)
     ledger.record(
         session,
         now,

@@ -76,3 +76,15 @@ def pending_for(session: Session, tasking_id: int) -> list[Deadline]:
             .order_by(Deadline.due_at)
         )
     )
+
+
+def move(session: Session, tasking_id: int, incident_id: int) -> list[str]:
+    """Carry the tasking's pending deadlines to the incident it moved to; their kinds.
+
+    The scheduler fires a deadline as part of its incident (it holds that row first),
+    so one left behind on a merged incident would be settled as moot, unfired.
+    """
+    moved = pending_for(session, tasking_id)
+    for deadline in moved:
+        deadline.incident_id = incident_id
+    return [deadline.kind for deadline in moved]

@@ -40,6 +40,8 @@ from alerts.timeline.ledger import SYSTEM, Subject
 
 log = logging.getLogger(__name__)
 
+_BASES_KEY = "alerts_base_sites"
+
 
 def mission_config(session: Session, ctx: ServiceContext, mission: str | None) -> DispatchConfig:
     """The dispatch rules of `mission`: the defaults with its network file's overrides."""
@@ -52,17 +54,29 @@ def mission_config(session: Session, ctx: ServiceContext, mission: str | None) -
 
 
 def network_sites(session: Session) -> tuple[list[BaseSite], list[UnitState]]:
-    bases = [
-        BaseSite(b.id, b.name, Point(b.lat, b.lon), b.opened, b.closed, _aor(b), b.sector)
-        for b in session.scalars(select(OperatingBase).order_by(OperatingBase.id))
-    ]
     units_now = [
         UnitState(
             u.id, u.callsign, u.base_id, u.role, u.status, u.notice_to_move_min, u.travel_mode
         )
         for u in session.scalars(select(Unit).order_by(Unit.id))
     ]
-    return bases, units_now
+    return base_sites(session), units_now
+
+
+def base_sites(session: Session) -> list[BaseSite]:
+    """The network's bases, with their AORs parsed: read once per transaction, as an
+    alert asks for them twice (its sender's scope, then its route). Units are read
+    every time: their readiness is what routing decides on."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_BASES_KEY)
+    if cached is not None and cached[0] is transaction:
+        return list(cached[1])
+    bases = [
+        BaseSite(b.id, b.name, Point(b.lat, b.lon), b.opened, b.closed, _aor(b), b.sector)
+        for b in session.scalars(select(OperatingBase).order_by(OperatingBase.id))
+    ]
+    session.info[_BASES_KEY] = (transaction, tuple(bases))
+    return bases
 
 
 def _aor(base: OperatingBase) -> BaseGeometry | None:
@@ -114,8 +128,7 @@ def record_route(
 
 def responsible_base(session: Session, ctx: ServiceContext, point: Point) -> int | None:
     """The base responsible for a place today: its AOR's, else the nearest open one."""
-    bases, _ = network_sites(session)
-    return route(point, bases, [], ctx.clock.now().date()).base_id
+    return route(point, base_sites(session), [], ctx.clock.now().date()).base_id
 
 
 def scope_of_sender(
@@ -228,7 +241,7 @@ def task_unit(
     )
     session.add(tasking)
     session.flush()
-    _follow_taskings(session, incident)
+    follow_taskings(session, incident)
     phones = duty_phones(session, unit.id)
     ack_due = now + config.ack_timeout
     _start_clock(session, now, tasking, ack_due, deliverable=bool(phones))
@@ -265,7 +278,7 @@ def task_unit(
     return tasking
 
 
-def _follow_taskings(session: Session, incident: Incident) -> None:
+def follow_taskings(session: Session, incident: Incident) -> None:
     """The incident's status follows its taskings', and a tasking settles why it waited."""
     incident.status = incident_status(
         incident.status,

@@ -53,10 +53,7 @@ def handle_unit_reply(
 
     tasking = _latest_tasking(session, command.ref, sender.unit_id)
     if tasking is not None:
-        # Hold its incident, then read the tasking again: an escalation or an
-        # officer may have changed it while this reply waited.
-        hold_incident(session, tasking.incident_id)
-        session.refresh(tasking)
+        _hold_incident_of(session, tasking)
     if tasking is None:
         ledger.record(
             session,
@@ -185,15 +182,16 @@ def handle_contact_reply(
     """ACK <ref> from a contact takes charge of the incident's escalation."""
     now = ctx.clock.now()
     command = parse_command(message.body)
-    incident = None
+    incident, chain = None, []
     if command is not None and command.verb == "ACK" and command.ref:
-        found = session.scalar(
-            select(Incident.id).where(
-                Incident.ref == command.ref, Incident.merged_into_id.is_(None)
-            )
-        )
-        incident = None if found is None else hold_incident(session, found)
-    if incident is not None and not _was_notified(session, incident.id, sender.contact_id):
+        # A merged incident's reference still names its escalation, now the survivor's.
+        chain = merged_chain(session, command.ref)
+        incident = hold_incident(session, chain[-1]) if chain else None
+        if incident is not None and incident.merged_into_id is not None:
+            incident = None  # merged again meanwhile: the contact is asked to repeat
+    if incident is not None and not any(
+        _was_notified(session, told, sender.contact_id) for told in chain
+    ):
         # A typo must not stop another incident's escalation: only one they were told of.
         ledger.record(
             session,
@@ -261,8 +259,38 @@ def _latest_tasking(session: Session, ref: str, unit_id: int | None) -> Tasking 
         return None
     return session.scalars(
         select(Tasking)
-        .join(Incident, Incident.id == Tasking.incident_id)
-        .where(Incident.ref == ref, Tasking.unit_id == unit_id)
+        .where(Tasking.incident_id.in_(merged_chain(session, ref)), Tasking.unit_id == unit_id)
         .order_by(Tasking.id.desc())
         .limit(1)
     ).first()
+
+
+def _hold_incident_of(session: Session, tasking: Tasking) -> None:
+    """Hold the tasking's incident, then read the tasking again: an escalation or an
+    officer may have changed it while this reply waited, and a merge may have moved
+    it to another incident, which is then held too."""
+    held: set[int] = set()
+    while tasking.incident_id not in held:
+        held.add(tasking.incident_id)
+        hold_incident(session, tasking.incident_id)
+        session.refresh(tasking)
+
+
+def merged_chain(session: Session, ref: str, limit: int = 16) -> list[int]:
+    """The incident with this reference, then each it was merged into, in turn.
+
+    A unit answers with the reference its order gave; a merge since moved the order
+    to the surviving incident, and the reference must still find it.
+    """
+    chain: list[int] = []
+    row = session.execute(
+        select(Incident.id, Incident.merged_into_id).where(Incident.ref == ref)
+    ).first()
+    while row is not None and row.id not in chain and len(chain) < limit:
+        chain.append(row.id)
+        if row.merged_into_id is None:
+            break
+        row = session.execute(
+            select(Incident.id, Incident.merged_into_id).where(Incident.id == row.merged_into_id)
+        ).first()
+    return chain

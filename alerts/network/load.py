@@ -4,7 +4,11 @@ Loading is an upsert keyed on natural keys (base id, unit callsign, place
 name, phone number), all in one transaction: the same file twice changes
 nothing, and a failure half-way leaves the previous network intact.
 Entries missing from a newer file are left alone, never deleted: taskings
-and events still point at them.
+and events still point at them. Phones are the exception that proves it: the
+file is the truth about who receives orders and escalations, so a duty, contact,
+base or CLA phone of the mission that the file no longer lists is retired (its
+row and pseudonym stay for the timelines; it loses every role and receives
+nothing more).
 """
 
 from __future__ import annotations
@@ -14,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.core.db.session import write_transaction
 from alerts.core.vault import PhoneVault
-from alerts.network.domain.events import NetworkLoaded
+from alerts.network.domain.events import RETIRED, NetworkLoaded, SenderRetired
 from alerts.network.domain.network_file import NetworkFile
 from alerts.registry.models import Contact, Mission, OperatingBase, Place, Sender, Unit
 from alerts.registry.senders import unique_pseudonym
@@ -32,10 +36,11 @@ class LoadSummary:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
+    retired: Counter[str] = field(default_factory=Counter)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(self.created or self.updated or self.retired)
 
     def event(self, mission: str) -> NetworkLoaded:
         return NetworkLoaded(
@@ -43,6 +48,7 @@ class LoadSummary:
             created=dict(self.created),
             updated=dict(self.updated),
             unchanged=dict(self.unchanged),
+            retired=dict(self.retired),
         )
 
 
@@ -81,8 +87,11 @@ def load_network(
         places = _load_places(session, summary, network)
         contacts = _load_contacts(session, summary, network, bases)
         phones = _phone_roles(network, bases, units, places, contacts)
-        for phone, values in phones.items():
+        listed = {
             _register_phone(session, vault, summary, phone, values, now)
+            for phone, values in phones.items()
+        }
+        _retire_unlisted(session, summary, network.mission, listed, now)
 
         if summary.changed:
             ledger.record(
@@ -288,7 +297,8 @@ def _register_phone(
     phone: str,
     values: dict[str, Any],
     now: datetime,
-) -> None:
+) -> int:
+    """Register one phone of the file as what the file says it is; its sender id."""
     number_hash = vault.lookup_hash(phone)
     existing = session.scalars(select(Sender).where(Sender.number_hash == number_hash)).first()
     fields = {
@@ -308,4 +318,46 @@ def _register_phone(
             "number_hash": number_hash,
             "created_at": now,
         }
-    _upsert(session, summary, "senders", existing, Sender, fields)
+    sender: Sender = _upsert(session, summary, "senders", existing, Sender, fields)
+    return sender.id
+
+
+def _retire_unlisted(
+    session: Session, summary: LoadSummary, mission: str, listed: set[int], now: datetime
+) -> None:
+    """Retire the mission's phones this file no longer lists.
+
+    A replaced JOC duty phone kept its role until now, and escalations went to the
+    old phone while the new one never heard. A phone is the mission's through its
+    unit, contact or base; a focal point known only by her village is left as she
+    is, since nothing is ever sent to her but the answer to her own alert.
+    """
+    bases = select(OperatingBase.id).where(OperatingBase.mission == mission)
+    stale = session.scalars(
+        select(Sender)
+        .where(
+            Sender.registered.is_(True),
+            Sender.id.not_in(listed),
+            or_(
+                Sender.unit_id.in_(select(Unit.id).where(Unit.base_id.in_(bases))),
+                Sender.contact_id.in_(select(Contact.id).where(Contact.mission == mission)),
+                Sender.base_id.in_(bases),
+            ),
+        )
+        .order_by(Sender.id)
+    )
+    for sender in stale:
+        retired = SenderRetired(
+            pseudonym=sender.pseudonym,
+            was=sender.role,
+            unit=sender.unit.callsign if sender.unit else None,
+            contact=sender.contact.name if sender.contact else None,
+            base=sender.base.key if sender.base else None,
+            duty_rank=sender.duty_rank,
+        )
+        # Every link that made it a recipient goes; the number, its hash and the
+        # pseudonym stay, so history still reads and an SMS from it is still stored.
+        sender.role, sender.registered, sender.duty_rank = RETIRED, False, None
+        sender.unit_id = sender.contact_id = sender.base_id = sender.place_id = None
+        summary.retired["senders"] += 1
+        ledger.record(session, now, retired, Subject("sender", sender.id), actor="operator")

@@ -80,5 +80,15 @@ def plan(
     return Plan(False, False, tuple(notify), Position(step, 0), True, tuple(taken))
 
 
+def merged(survivor: Position, absorbed: Position) -> Position:
+    """Where a merged incident stands on the chain: the further of the two.
+
+    Its orders' failures so far are one event's failures. Going back to an earlier
+    rung would text again the people already told, and resend orders already resent;
+    a chain someone took charge of (run to its end) stays taken.
+    """
+    return max(survivor, absorbed, key=lambda at: (at.step, at.uses))
+
+
 def _add(roles: list[ContactRole], more: tuple[ContactRole, ...]) -> None:
     roles.extend(role for role in more if role not in roles)

@@ -119,6 +119,27 @@ class TaskingStoodDown(EventData):
     reason: str
 
 
+@dataclass(frozen=True)
+class TaskingMoved(EventData):
+    """An open order followed its incident's reports (a merge, or the undoing of a
+    merge or a split): the unit keeps it, and its pending deadlines go with it.
+
+    `operation` is the event of the merge, split or undo that moved it;
+    `escalation` is where the receiving incident now stands on the chain.
+    """
+
+    kind: ClassVar = EventKind.TASKING_MOVED
+    unit: str
+    from_: int = field(metadata=key("from"))
+    from_ref: str
+    to: int
+    to_ref: str
+    status: TaskingStatus
+    deadlines: list[str]
+    operation: int
+    escalation: dict[str, int]
+
+
 # --- deadlines and escalation ---
 
 

@@ -175,6 +175,17 @@ _INCIDENT_BY_TASKING: Final = (
 )
 
 
+# The incident statuses that say a unit holds an order for it.
+HOLDS_ORDERS: Final = frozenset(status for _, status in _INCIDENT_BY_TASKING)
+
+
+def without_orders(current: IncidentStatus) -> IncidentStatus:
+    """The incident's status once its open orders went elsewhere (an undone merge took
+    them back to their own incident): open, to be routed again, if it said a unit
+    had the order; otherwise what it was."""
+    return IncidentStatus.OPEN if current in HOLDS_ORDERS else current
+
+
 def incident_status(current: IncidentStatus, taskings: list[TaskingStatus]) -> IncidentStatus:
     """The incident's status from all its taskings, not from the last reply alone.
 

@@ -19,7 +19,6 @@ from alerts.audit import evaluation_records
 from alerts.console import operator
 from alerts.console.domain.roles import Permission
 from alerts.core.db.session import write_transaction
-from alerts.correlation import merge_split as incident_ops
 from alerts.correlation.merge_split import OperationRefused
 from alerts.correlation.models import Report
 from alerts.messaging import outbox
@@ -140,10 +139,9 @@ def merge(incident_id: int) -> Response:
         visible_incident_or_404(db, other)
 
     def action(db: Session) -> None:
-        incident_ops.merge(
+        operator.merge(
             db,
-            ctx.clock.now(),
-            ctx.services.correlation,
+            ctx.services,
             survivor_id=incident_id,
             absorbed_id=other,
             actor=actor,
@@ -160,10 +158,9 @@ def split(incident_id: int) -> Response:
     report_ids = [int(r) for r in request.form.getlist("report_id") if r.isdigit()]
 
     def action(db: Session) -> None:
-        incident_ops.split(
+        operator.split(
             db,
-            ctx.clock.now(),
-            ctx.services.correlation,
+            ctx.services,
             incident_id=incident_id,
             report_ids=report_ids,
             actor=actor,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from alerts.dispatch.domain.config import DispatchConfig, EscalationStep
-from alerts.dispatch.domain.escalation_chain import Position, Trigger, plan
+from alerts.dispatch.domain.escalation_chain import Position, Trigger, merged, plan
 
 CHAIN = DispatchConfig().escalation
 
@@ -75,3 +75,19 @@ def test_a_mission_chain_can_notify_first_and_resend_twice() -> None:
     assert (second.notify, second.resend) == ((), True)
     third = plan(chain, second.position, "no_ack", untried_phone=False, next_unit_ready=False)
     assert third.exhausted and not (third.resend or third.task_next)
+
+
+@pytest.mark.parametrize(
+    ("survivor", "absorbed", "expected"),
+    [
+        (Position(0, 0), Position(1, 1), Position(1, 1)),  # the absorbed order had escalated
+        (Position(2, 1), Position(1, 1), Position(2, 1)),
+        (Position(1, 2), Position(1, 1), Position(1, 2)),  # same rung: the more used
+        (Position(3, 0), Position(0, 0), Position(3, 0)),  # someone took charge: it stays so
+    ],
+)
+def test_a_merged_incident_stands_where_the_further_chain_stood(
+    survivor: Position, absorbed: Position, expected: Position
+) -> None:
+    assert merged(survivor, absorbed) == expected
+    assert merged(absorbed, survivor) == expected
