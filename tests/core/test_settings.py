@@ -11,6 +11,7 @@ def test_defaults_need_no_environment() -> None:
     assert settings.database_url.startswith("sqlite:///")
     assert settings.twilio_api_base is None  # unset means real Twilio
     assert settings.geocoder_url is None  # the online geocoder is off by default
+    assert settings.proxy_hops == 0  # X-Forwarded-For is trusted only when told to
 
 
 def test_values_are_read_and_typed() -> None:
@@ -21,8 +22,10 @@ def test_values_are_read_and_typed() -> None:
             "TWILIO_API_BASE": "http://127.0.0.1:5025",
             "ALERTS_GEOCODER_URL": "http://127.0.0.1:8080",
             "ALERTS_GEOCODER_TIMEOUT_S": "1.5",
+            "ALERTS_PROXY_HOPS": "1",
         }
     )
+    assert settings.proxy_hops == 1
     assert settings.sms_auto_reply is False
     assert settings.same_sender_window == timedelta(minutes=10)
     assert settings.uses_sandbox
@@ -37,6 +40,8 @@ def test_values_are_read_and_typed() -> None:
         ({"TWILIO_API_BASE": "localhost:5025"}, "TWILIO_API_BASE must be a URL"),
         ({"ALERTS_GEOCODER_KIND": "google"}, "nominatim or photon"),
         ({"ALERTS_GEOCODER_TIMEOUT_S": "fast"}, "number of seconds"),
+        ({"ALERTS_PROXY_HOPS": "-1"}, "ALERTS_PROXY_HOPS must be 0 or more"),
+        ({"ALERTS_PROXY_HOPS": "nginx"}, "ALERTS_PROXY_HOPS must be a whole number"),
     ],
 )
 def test_bad_values_are_named(env: dict[str, str], message: str) -> None:
@@ -53,3 +58,31 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     missing = [name for name in SETTINGS_HELP if f"| `{name}` |" not in readme]
     assert missing == []
+
+
+def test_health_bounds_are_read_and_checked() -> None:
+    bounds = Settings.from_env(
+        {
+            "ALERTS_REPROCESS_AFTER_S": "120",
+            "ALERTS_PROCESS_MAX_ATTEMPTS": "5",
+            "ALERTS_SCHEDULER_STALE_S": "20",
+            "ALERTS_WORKER_STALE_S": "90",
+            "ALERTS_READY_MAX_UNPROCESSED": "50",
+            "ALERTS_READY_MAX_UNRELAYED": "10",
+            "ALERTS_REDIS_MEMORY_ALARM_PCT": "80",
+        }
+    ).health
+    assert (bounds.reprocess_after, bounds.max_process_attempts) == (timedelta(minutes=2), 5)
+    assert (bounds.scheduler_stale, bounds.worker_stale) == (
+        timedelta(seconds=20),
+        timedelta(seconds=90),
+    )
+    assert (bounds.max_unprocessed, bounds.max_unrelayed, bounds.redis_memory_pct) == (50, 10, 80)
+    assert Settings.from_env({}).health.reprocess_after == timedelta(minutes=5)
+    for env, message in (
+        ({"ALERTS_REPROCESS_AFTER_S": "0"}, "positive number of seconds"),
+        ({"ALERTS_PROCESS_MAX_ATTEMPTS": "-1"}, "0 or more"),
+        ({"ALERTS_REDIS_MEMORY_ALARM_PCT": "120"}, "a percentage"),
+    ):
+        with pytest.raises(SettingsError, match=message):
+            Settings.from_env(env)

@@ -11,6 +11,7 @@ from typing import Any
 
 from alerts.audit.domain.hxl import header_rows
 from alerts.audit.domain.metrics.stages import STAGES
+from alerts.audit.domain.spreadsheet import inert_row
 from alerts.audit.reports.model import Format, LatencyReport, Report
 from alerts.audit.reports.tables import DEFAULT_TABLE, as_records, iso, seconds, table, tables
 
@@ -57,7 +58,8 @@ def render_csv(report: Report, table_name: str | None = None) -> Document:
     writer.writerow(header)
     writer.writerow(hashtags)
     for row in chosen.rows:
-        writer.writerow(["" if c is None else c for c in row])
+        # Free text (a unit's NO reason) is written as typed: never as a formula.
+        writer.writerow(["" if c is None else c for c in inert_row(row)])
     return Document(
         out.getvalue(), MEDIA_TYPES["csv"], _filename(report, "csv", chosen.name), len(chosen.rows)
     )

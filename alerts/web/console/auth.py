@@ -53,22 +53,29 @@ def login_post() -> Response | tuple[str, int]:
     password = request.form.get("password", "")[:1024]
     address = request.remote_addr or "unknown"
     throttle = _throttle()
-    if not throttle.allowed(address, username):
+    # Counted before the password is checked, so parallel guesses cannot overtake the count.
+    attempt = throttle.begin(address, username)
+    if attempt is None:
         log.warning("security: login throttled for %r from %s", username, address)
         page = render_template(
             "console/login.html",
             next="",
-            error="Too many failed logins. Wait a few minutes, or ask an administrator.",
+            error="Too many failed logins from here. Wait a few minutes, or ask an administrator.",
         )
         return page, 429
-    with write_transaction(ctx.factory) as db:
-        user = users.authenticate(db, username, password)
-        token = users.start_session(db, user, ctx.clock.now()) if user is not None else None
+    try:
+        with write_transaction(ctx.factory) as db:
+            user = users.authenticate(db, username, password)
+            token = users.start_session(db, user, ctx.clock.now()) if user is not None else None
+    except Exception:
+        throttle.release(attempt)  # an error is not a wrong password
+        raise
     if token is None:
-        throttle.failed(address, username)
+        # The attempt keeps its places in the counters: they count this failure.
         log.warning("security: failed login for %r from %s", username, address)
         page = render_template("console/login.html", next="", error="Wrong username or password.")
         return page, 401
+    throttle.release(attempt)
     # A fresh cookie: no session fixation, and a fresh CSRF token.
     session.clear()
     session[SESSION_KEY] = token

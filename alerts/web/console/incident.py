@@ -21,6 +21,7 @@ from alerts.web.console.security import (
     current_user,
     login_required,
     login_required_passive,
+    require,
     visible_incident_or_404,
 )
 from alerts.web.context import web_context
@@ -96,6 +97,7 @@ def _page_context(incident_id: int, *, with_forms: bool) -> dict[str, object]:
 @bp.get("/<int:incident_id>")
 @login_required
 def show(incident_id: int) -> str:
+    require("view")
     ctx = web_context()
     return render_template(
         "console/incident.html",
@@ -109,6 +111,7 @@ def show(incident_id: int) -> str:
 @login_required_passive
 def live(incident_id: int) -> str:
     """The parts of the page that change on their own: status, taskings, reports, timeline."""
+    require("view")
     return render_template(
         "console/_incident_live.html", **_page_context(incident_id, with_forms=False)
     )
@@ -117,6 +120,7 @@ def live(incident_id: int) -> str:
 @bp.get("/<int:incident_id>/map.json")
 @login_required_passive
 def map_json(incident_id: int) -> Response:
+    require("view")
     ctx = web_context()
     user = current_user()
     with ctx.factory() as db:

@@ -1,7 +1,12 @@
 """What every console request goes through: its user, its permission, its headers.
 
 - A server-side session (see services/users.py) behind a signed, HttpOnly,
-  SameSite=Strict cookie, Secure unless ALERTS_COOKIE_SECURE=0.
+  SameSite=Strict cookie, Secure unless ALERTS_COOKIE_SECURE=0. A secure cookie is
+  named `__Host-…`: browsers then refuse it unless it is Secure, for Path=/ and with
+  no Domain, so no sibling host or plain-HTTP page can plant or overwrite it.
+- Strict-Transport-Security on every response whenever cookies are secure: after the
+  first visit, the browser never tries plain HTTP (where a cookie could be stripped).
+- Every console page checks a permission, reading ones `view` (see `require`).
 - CSRF tokens on every POST (Flask-WTF); nothing changes state on GET.
 - A Content-Security-Policy with no inline script or style, and no-store on
   every console page: they hold informants' words.
@@ -33,12 +38,24 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 SESSION_KEY = "sid"
+COOKIE_NAME = "alerts_console"
+# Two years. No includeSubDomains (nor preload, which needs it): the other hosts of
+# the mission's domain are not ours to force onto HTTPS.
+HSTS = "max-age=63072000"
+
+
+def cookie_name(secure: bool) -> str:
+    """The session cookie's name: `__Host-` prefixed whenever it is Secure."""
+    return f"__Host-{COOKIE_NAME}" if secure else COOKIE_NAME
 
 
 def configure(app: Flask, settings: Settings) -> CSRFProtect:
     app.config.update(
-        SESSION_COOKIE_NAME="alerts_console",
+        SESSION_COOKIE_NAME=cookie_name(settings.cookie_secure),
         SESSION_COOKIE_SECURE=settings.cookie_secure,
+        # What the __Host- prefix requires besides Secure: Path=/ and no Domain.
+        SESSION_COOKIE_PATH="/",
+        SESSION_COOKIE_DOMAIN=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         # The console is open all shift long; the session's idle timeout bounds the token.
@@ -66,9 +83,11 @@ def csp(tile_url: str | None, *, inline_styles: bool = False) -> str:
 
 
 def _headers(response: Response) -> Response:
+    ctx = web_context()
+    if ctx.settings.cookie_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     reports = request.path.startswith("/reports")
     if request.path.startswith("/console") or request.path == "/" or reports:
-        ctx = web_context()
         policy = csp(None if reports else ctx.settings.tile_url, inline_styles=reports)
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers["Cache-Control"] = "no-store"

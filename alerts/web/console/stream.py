@@ -25,7 +25,12 @@ from alerts.console.users import CurrentUser
 from alerts.correlation.models import Incident
 from alerts.timeline.live_redis import Subscription
 from alerts.web.console.errors import html_error
-from alerts.web.console.security import current_user, load_user, login_required_passive
+from alerts.web.console.security import (
+    current_user,
+    load_user,
+    login_required_passive,
+    require,
+)
 from alerts.web.context import WebContext, web_context
 
 log = logging.getLogger(__name__)
@@ -108,6 +113,7 @@ def _events(ctx: WebContext, user: CurrentUser) -> Iterator[str]:
 @bp.get("/stream")
 @login_required_passive
 def stream() -> Response:
+    require("view")
     ctx, user = web_context(), current_user()
     response = Response(stream_with_context(_events(ctx, user)), mimetype="text/event-stream")
     response.headers["X-Accel-Buffering"] = "no"  # a proxy must pass each event on at once

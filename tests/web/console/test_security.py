@@ -16,11 +16,12 @@ from alerts.core.db.session import write_transaction
 from alerts.correlation.models import Incident
 from alerts.timeline.models import Event
 from alerts.web import create_app
-from alerts.web.console.security import csp
+from alerts.web.console.security import HSTS, cookie_name, csp
 from tests.live import FOCAL_POINT_MAVIVI, LiveSystem
 from tests.web.console.helpers import PASSWORD, add_user, csrf_from, logged_in_client
 
 NUMBER_SHAPE = re.compile(r"\+?\d[\d ]{7,}\d")
+COOKIE = cookie_name(secure=True)
 
 
 def one_incident(system: LiveSystem, *, sector: str | None = "Beni") -> int:
@@ -47,6 +48,10 @@ def test_headers_and_cookie_flags(system: LiveSystem) -> None:
     )
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    # __Host-: the browser keeps it only if Secure, for Path=/ and without a Domain.
+    assert cookie.startswith("__Host-alerts_console=") and "Path=/;" in cookie
+    assert "Domain=" not in cookie
+    assert response.headers["Strict-Transport-Security"] == HSTS
     page = client.get(f"/console/incidents/{incident_id}")
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-store"
@@ -60,6 +65,15 @@ def test_headers_and_cookie_flags(system: LiveSystem) -> None:
 def test_cookie_secure_can_be_turned_off_for_local_http(system: LiveSystem) -> None:
     app = create_app(system.settings.replace(cookie_secure=False), clock=system.clock)
     assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert app.config["SESSION_COOKIE_NAME"] == "alerts_console"  # no __Host- without Secure
+    response = app.test_client().get("/console/login")
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_hsts_on_every_response_when_cookies_are_secure(system: LiveSystem) -> None:
+    client = system.web_app.test_client()
+    for path in ("/console/login", "/healthz", "/reports/", "/no-such-page"):
+        assert client.get(path).headers["Strict-Transport-Security"] == HSTS, path
 
 
 def test_every_state_change_needs_post_and_a_csrf_token(system: LiveSystem) -> None:
@@ -100,13 +114,13 @@ def test_another_sector_gives_404_and_a_forbidden_action_403(system: LiveSystem)
 def test_logout_and_disable_end_the_session_on_the_server(system: LiveSystem) -> None:
     add_user(system.factory, system.clock, "amina", "joc_officer")
     client = logged_in_client(system, "amina")
-    stolen = client.get_cookie("alerts_console")
+    stolen = client.get_cookie(COOKIE)
     assert stolen is not None
     token = csrf_from(client.get("/console/").get_data(as_text=True))
     assert client.post("/console/logout", data={"csrf_token": token}).status_code == 303
 
     replay = system.web_app.test_client()
-    replay.set_cookie("alerts_console", stolen.value)
+    replay.set_cookie(COOKIE, stolen.value)
     assert replay.get("/console/").status_code == 303  # to the login page
 
     other = logged_in_client(system, "amina")
@@ -129,7 +143,7 @@ def test_failed_logins_are_throttled_and_logged(
         for _ in range(6)
     ]
     assert codes == [401] * 5 + [429]
-    # Even the right password waits now: the limit is on failures, per account too.
+    # Even the right password waits now, from this address: it has been failing.
     right = client.post(
         "/console/login", data={"username": "amina", "password": PASSWORD, "csrf_token": token}
     )
@@ -182,10 +196,10 @@ def test_the_stream_carries_no_number_and_only_this_scope(system: LiveSystem) ->
     for name in ("amina", "goma"):
         # Logged in through the app, then streamed from the live server: the
         # cookie is Secure, which Chromium sends to 127.0.0.1 and requests would not.
-        cookie = logged_in_client(system, name).get_cookie("alerts_console")
+        cookie = logged_in_client(system, name).get_cookie(COOKIE)
         assert cookie is not None
         http = requests.Session()
-        http.cookies.set("alerts_console", cookie.value)
+        http.cookies.set(COOKIE, cookie.value)
         timeout = (5, 10) if name == "amina" else (5, 3)
         response = http.get(f"{system.web_url}/console/stream", stream=True, timeout=timeout)
         assert response.status_code == 200
@@ -220,11 +234,11 @@ def test_the_stream_carries_no_number_and_only_this_scope(system: LiveSystem) ->
 
 def test_stream_says_unavailable_when_redis_is_down(system: LiveSystem) -> None:
     add_user(system.factory, system.clock, "amina", "joc_officer")
-    cookie = logged_in_client(system, "amina").get_cookie("alerts_console")
+    cookie = logged_in_client(system, "amina").get_cookie(COOKIE)
     assert cookie is not None
     app = create_app(system.settings.replace(redis_url="redis://127.0.0.1:1/0"), clock=system.clock)
     client = app.test_client()
-    client.set_cookie("alerts_console", cookie.value)
+    client.set_cookie(COOKIE, cookie.value)
     body = client.get("/console/stream").get_data(as_text=True)
     assert body.startswith("retry: 2000") and "event: unavailable" in body
     # The queue itself still answers: the page falls back to polling it.
