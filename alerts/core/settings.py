@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from alerts.core.db.timeouts import DatabaseTimeouts
+from alerts.core.domain.health import HealthBounds
 
 
 class SettingsError(ValueError):
@@ -56,8 +57,10 @@ SETTINGS_HELP: dict[str, str] = {
     "ALERTS_COOKIE_SECURE": "Console cookies only over HTTPS (1), or also over plain HTTP (0, "
     "local use only).",
     "ALERTS_SESSION_IDLE_MIN": "A console session with no request for this many minutes ends.",
-    "ALERTS_LOGIN_LIMIT": "Failed console logins allowed per account, e.g. '5 per 15 minutes' "
-    "(per address: ten times that).",
+    "ALERTS_LOGIN_LIMIT": "Failed console logins allowed per account and address, e.g. "
+    "'5 per 15 minutes' (per address over all accounts: ten times that).",
+    "ALERTS_PROXY_HOPS": "How many reverse proxies in front of the app to trust for the client's "
+    "address and scheme (X-Forwarded-For, X-Forwarded-Proto); 0: none, the app faces clients.",
     "ALERTS_TILE_URL": "Unset: a plain map with the mission's places. A URL template such as "
     "https://tiles.example.org/{z}/{x}/{y}.png: a (self-hosted) tile server.",
     "ALERTS_TILE_ATTRIBUTION": "Attribution text shown on the map for ALERTS_TILE_URL's tiles.",
@@ -70,6 +73,19 @@ SETTINGS_HELP: dict[str, str] = {
     "ALERTS_DB_CONNECT_TIMEOUT_S": "PostgreSQL: opening a connection gives up after this.",
     "ALERTS_DB_KEEPALIVE_IDLE_S": "PostgreSQL: TCP keepalives probe a silent connection after "
     "this many seconds (then 3 probes 10 s apart), so a vanished host is noticed.",
+    "ALERTS_REPROCESS_AFTER_S": "A message still unprocessed this many seconds after it was "
+    "handed to the queue is queued again (the queue lost it, or its job failed for good).",
+    "ALERTS_PROCESS_MAX_ATTEMPTS": "Re-queues after which a message still unprocessed is stuck: "
+    "listed in the console with its error, and no longer retried by itself.",
+    "ALERTS_SCHEDULER_STALE_S": "A scheduler heartbeat older than this many seconds: /readyz "
+    "answers 503 and the console raises its alarm.",
+    "ALERTS_WORKER_STALE_S": "An RQ worker silent this many seconds (or no worker at all) raises "
+    "the console's alarm.",
+    "ALERTS_READY_MAX_UNPROCESSED": "More unprocessed messages than this: /readyz answers 503.",
+    "ALERTS_READY_MAX_UNRELAYED": "More outbox rows due and not handed to the queue than this: "
+    "/readyz answers 503.",
+    "ALERTS_REDIS_MEMORY_ALARM_PCT": "Redis above this share of its maxmemory (percent): /readyz "
+    "answers 503 and the console raises its alarm.",
 }
 
 
@@ -112,6 +128,36 @@ def _db_timeouts(env: Mapping[str, str]) -> DatabaseTimeouts:
     return DatabaseTimeouts(**limits)
 
 
+def _health(env: Mapping[str, str]) -> HealthBounds:
+    values: dict[str, object] = {}
+    for name, field in (
+        ("ALERTS_REPROCESS_AFTER_S", "reprocess_after"),
+        ("ALERTS_SCHEDULER_STALE_S", "scheduler_stale"),
+        ("ALERTS_WORKER_STALE_S", "worker_stale"),
+    ):
+        if env.get(name):
+            seconds = _float(env[name], name)
+            if seconds <= 0:
+                raise SettingsError(f"{name} must be a positive number of seconds")
+            values[field] = timedelta(seconds=seconds)
+    for name, field in (
+        ("ALERTS_PROCESS_MAX_ATTEMPTS", "max_process_attempts"),
+        ("ALERTS_READY_MAX_UNPROCESSED", "max_unprocessed"),
+        ("ALERTS_READY_MAX_UNRELAYED", "max_unrelayed"),
+    ):
+        if env.get(name):
+            count = _int(env[name], name)
+            if count < 0:
+                raise SettingsError(f"{name} must be 0 or more")
+            values[field] = count
+    if env.get("ALERTS_REDIS_MEMORY_ALARM_PCT"):
+        pct = _float(env["ALERTS_REDIS_MEMORY_ALARM_PCT"], "ALERTS_REDIS_MEMORY_ALARM_PCT")
+        if not 0 < pct <= 100:
+            raise SettingsError("ALERTS_REDIS_MEMORY_ALARM_PCT must be a percentage, 1 to 100")
+        values["redis_memory_pct"] = pct
+    return HealthBounds(**values)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite:///instance/alerts.db"
@@ -145,9 +191,11 @@ class Settings:
     cookie_secure: bool = True
     session_idle: timedelta = timedelta(minutes=30)
     login_limit: str = "5 per 15 minutes"
+    proxy_hops: int = 0
     tile_url: str | None = None
     tile_attribution: str = ""
     db_timeouts: DatabaseTimeouts = dataclasses.field(default_factory=DatabaseTimeouts)
+    health: HealthBounds = dataclasses.field(default_factory=HealthBounds)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -176,6 +224,8 @@ class Settings:
         text("ALERTS_TILE_ATTRIBUTION", "tile_attribution")
         if env.get("ALERTS_COOKIE_SECURE"):
             values["cookie_secure"] = _bool(env["ALERTS_COOKIE_SECURE"], "ALERTS_COOKIE_SECURE")
+        if env.get("ALERTS_PROXY_HOPS"):
+            values["proxy_hops"] = _int(env["ALERTS_PROXY_HOPS"], "ALERTS_PROXY_HOPS")
         if env.get("ALERTS_SESSION_IDLE_MIN"):
             minutes = _int(env["ALERTS_SESSION_IDLE_MIN"], "ALERTS_SESSION_IDLE_MIN")
             values["session_idle"] = timedelta(minutes=minutes)
@@ -214,6 +264,7 @@ class Settings:
                 env["ALERTS_MAX_REQUEST_BYTES"], "ALERTS_MAX_REQUEST_BYTES"
             )
         values["db_timeouts"] = _db_timeouts(env)
+        values["health"] = _health(env)
         settings = cls(**values)  # type: ignore[arg-type]
         settings.validate()
         return settings
@@ -227,6 +278,8 @@ class Settings:
             raise SettingsError(
                 f"ALERTS_GEOCODER_KIND must be nominatim or photon (got {self.geocoder_kind!r})"
             )
+        if self.proxy_hops < 0:
+            raise SettingsError(f"ALERTS_PROXY_HOPS must be 0 or more (got {self.proxy_hops})")
         if self.session_idle <= timedelta(0):
             raise SettingsError("ALERTS_SESSION_IDLE_MIN must be a positive number of minutes")
         if self.tile_url is not None and not self.tile_url.startswith(("http://", "https://")):

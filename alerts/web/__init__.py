@@ -7,15 +7,18 @@ import os
 from flask import Flask
 
 from alerts.bootstrap import service_context
-from alerts.core.clock import Clock, SystemClock
+from alerts.core.clock import Clock
+from alerts.core.db.clock import DatabaseClock
 from alerts.core.db.session import make_engine, session_factory
 from alerts.core.ports import JobQueue
 from alerts.core.settings import Settings
 from alerts.core.vault import PhoneVault
+from alerts.messaging.outbox import RelayedMarks
 from alerts.timeline import live
 from alerts.timeline.live_redis import RedisPublisher
 from alerts.web import console, errors, health, sms, voice
 from alerts.web.context import WebContext
+from alerts.web.proxies import trust_proxies
 from workers.queue import RqJobQueue
 
 
@@ -29,19 +32,22 @@ def create_app(
     if queue is None:
         queue = RqJobQueue.from_url(settings.redis_url)
     app = Flask(__name__)
+    trust_proxies(app, settings.proxy_hops)
     app.config.update(
         SECRET_KEY=settings.require_secret_key(),
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
     )
     engine = make_engine(settings.database_url, settings.db_timeouts)
-    clock = clock or SystemClock()
+    clock = clock or DatabaseClock(engine)  # every host tells the database's time
+    factory = session_factory(engine)
     context = WebContext(
         settings=settings,
-        factory=session_factory(engine),
+        factory=factory,
         vault=PhoneVault(settings.require_data_key()),
         clock=clock,
         queue=queue,
+        relayed=RelayedMarks(factory),
         services=service_context(settings, clock=clock, engine=engine),
     )
     # Open consoles, in this worker and every other, hear of this app's commits.
@@ -51,7 +57,7 @@ def create_app(
     app.extensions["alerts"] = context
     app.register_blueprint(sms.bp)
     app.register_blueprint(voice.bp)
-    app.register_blueprint(health.bp)
+    health.register(app, settings)
     errors.register(app)
     console.register(app, settings)
     return app

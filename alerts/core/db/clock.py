@@ -14,7 +14,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 MEASURE_EVERY = timedelta(minutes=1)
 # An offset this large means a host's clock is badly wrong: worth a warning.
 WARN_BEYOND = timedelta(seconds=2)
+# Smaller offsets are left to NTP: a measurement is only good to half a round trip, and
+# two processes of one host that measured differently would put events out of order.
+IGNORE_BELOW = timedelta(milliseconds=100)
+# Readings per measurement; the one with the shortest round trip is the most exact.
+SAMPLES = 3
 
 
 class DatabaseClock:
@@ -57,17 +62,25 @@ class DatabaseClock:
                 return
             try:
                 with self._engine.connect() as connection:
-                    before = datetime.now(UTC)
-                    database = connection.scalar(text("SELECT clock_timestamp()"))
-                    after = datetime.now(UTC)
+                    readings = [_reading(connection) for _ in range(SAMPLES)]
             except SQLAlchemyError as error:
                 # Keep the last offset: the next reading tries again.
                 log.warning("clock: the database could not be asked the time (%s); "
                             "using this host's clock plus the last offset",
                             type(error).__name__)  # fmt: skip
                 return
-            offset = database - (before + (after - before) / 2)
+            offset = min(readings)[1]
+            if abs(offset) < IGNORE_BELOW:
+                offset = timedelta(0)
             if abs(offset - self._offset) > WARN_BEYOND:
                 log.warning("clock: this host's clock is %.1f s from the database's",
                             -offset.total_seconds())  # fmt: skip
             self._offset = offset
+
+
+def _reading(connection: Connection) -> tuple[timedelta, timedelta]:
+    """(round trip, the database's clock minus this host's at the trip's middle)."""
+    before = datetime.now(UTC)
+    database = connection.scalar(text("SELECT clock_timestamp()"))
+    after = datetime.now(UTC)
+    return after - before, database - (before + (after - before) / 2)
