@@ -30,6 +30,7 @@ bench: $(STAMP)  ## Every benchmark; each rewrites its section of docs/benchmark
 	$(BIN)/python -m bench.merkle_log
 	$(BIN)/python -m bench.log_verify
 	$(BIN)/python -m bench.log_appends
+	$(BIN)/python -m bench.e2e
 
 $(STAMP): pyproject.toml
 	@command -v redis-server >/dev/null || echo "note: redis-server is not installed; make run needs a Redis at ALERTS_REDIS_URL (make test installs it)"

@@ -1,0 +1,84 @@
+"""The run's own PostgreSQL database, and what its sessions and RQ's queue look like
+while the load runs."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from redis import Redis
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from alerts.db import migrate
+from workers.queue import QUEUE_NAME
+
+
+@contextmanager
+def private_database(base_url: str) -> Iterator[str]:
+    """A fresh, migrated database on the server of `base_url`, dropped afterwards
+    whatever happened (the sessions still in it are ended first: they are ours)."""
+    name = f"bench_e2e_{secrets.token_hex(4)}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
+        migrate.upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+        print(f"dropped database {name}", file=sys.stderr)
+
+
+class WaitSampler:
+    """Every 250 ms: how many of the system's database sessions wait on a lock (any
+    kind: row locks hold units and incidents, advisory locks correlation cells), how
+    many run a statement, and how many jobs wait in RQ's queue."""
+
+    QUERY = text(
+        "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),"
+        " count(*) FILTER (WHERE state = 'active')"
+        " FROM pg_stat_activity WHERE application_name = :ours"
+    )
+
+    def __init__(self, engine: Engine, application_name: str, redis_url: str) -> None:
+        self.engine, self.ours = engine, application_name
+        self.redis = Redis.from_url(redis_url)
+        self.samples: list[tuple[int, int]] = []
+        self.backlog: list[tuple[float, int]] = []  # (wall clock, jobs queued)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with self.engine.connect() as connection:
+            while not self._stop.wait(0.25):
+                waiting, active = connection.execute(self.QUERY, {"ours": self.ours}).one()
+                connection.rollback()  # pg_stat_activity is a snapshot per transaction
+                self.samples.append((int(waiting), int(active)))
+                queued = int(self.redis.llen(f"rq:queue:{QUEUE_NAME}"))
+                self.backlog.append((time.time(), queued))
+
+    def __enter__(self) -> WaitSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def summary(self) -> tuple[float, float, float]:
+        """Mean sessions waiting on a lock, mean running a statement, share of samples
+        with at least one waiting."""
+        n = len(self.samples) or 1
+        return (
+            sum(w for w, _ in self.samples) / n,
+            sum(a for _, a in self.samples) / n,
+            sum(1 for w, _ in self.samples if w) / n,
+        )
