@@ -33,7 +33,12 @@ from pathlib import Path
 from alerts.correlation.domain.bcubed import bcubed
 from alerts.correlation.domain.model import ReportFacts
 from alerts.correlation.domain.rules import CorrelationRules
-from bench.correlation.database import DatabaseCheckpoint, describe_database, measure_database
+from bench.correlation.database import (
+    RUNS,
+    DatabaseCheckpoint,
+    describe_database,
+    measure_database,
+)
 from bench.correlation.doc import SECTION, Outcome, SeedScore, losses, section
 from bench.correlation.replay import correlate, memory
 from bench.correlation.streams import generate
@@ -69,10 +74,11 @@ def burst(seed: int, reports: int = 10_000, events: int = 200) -> Stream:
 
 
 def long_stream(reports: int, days: int) -> Stream:
-    """SEED + 1; `reports` plus a sample's worth more, so the last checkpoint has its sample."""
+    """SEED + 1; `reports` plus two samples' worth more, so the last checkpoint has its
+    samples: the in-memory one, and the database runs' (`database.RUNS`)."""
     facts, truth, made = generate(
         max(1, reports // 50), reports + 2 * SAMPLE, timedelta(days=days), timedelta(hours=2),
-        SEED + 1, limit=reports + SAMPLE,
+        SEED + 1, limit=reports + 2 * SAMPLE,
     )  # fmt: skip
     return Stream(facts, truth, made)
 
@@ -122,7 +128,7 @@ def database_checkpoints(url: str | None, tuning: Stream, long: Stream, long_rep
         for stored, naive in DATABASE_NAIVE.items()
         if stored <= long_reports
     }
-    near_end = len(tuning.reports) - DATABASE_SAMPLE - 1
+    near_end = len(tuning.reports) - DATABASE_SAMPLE * sum(r[2] for r in RUNS) - 1
     return [
         *measure_database(url, "burst", tuning.reports, rules, {near_end: (DATABASE_SAMPLE, 5)}),
         *measure_database(url, "long", long.reports, rules, marks),

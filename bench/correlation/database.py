@@ -24,6 +24,7 @@ SQL statements per report are counted too.
 
 from __future__ import annotations
 
+import os
 import secrets
 import tempfile
 import time
@@ -42,17 +43,33 @@ from alerts.core.db.session import make_engine, session_factory, write_transacti
 from alerts.correlation import assign as correlation
 from alerts.correlation.domain.bcubed import bcubed
 from alerts.correlation.domain.cells import cell_of
-from alerts.correlation.domain.decide import decide, new_incident_view
+from alerts.correlation.domain.decide import decide
 from alerts.correlation.domain.model import IncidentView, ReportFacts
 from alerts.correlation.domain.rules import CorrelationRules
-from alerts.correlation.incidents import own_recent_incident
 from alerts.correlation.models import Incident, IncidentCell, Report
 from alerts.db import migrate
 from alerts.intake.models import InboundMessage
 from alerts.registry.models import Sender
-from bench.correlation.replay import DUPLICATE_WINDOW, SAME_SENDER_WINDOW, Pipeline
+from bench.correlation.parallel import run_parallel
+from bench.correlation.replay import Pipeline
+from bench.correlation.step import incident_row, report_row
 
 _CHUNK = 5_000  # rows per bulk insert
+
+
+@dataclass(frozen=True)
+class Throughput:
+    job: str  # "step": correlation alone; "job": the whole worker job
+    processes: int
+    sample: int
+    rate: float  # reports/s, wall clock, all processes together
+    queries: float  # SQL statements per report
+    agreement: tuple[float, float]  # B-cubed of the database's grouping against memory's
+    retries: int
+    locked_ms: float  # per report, waiting for correlation's advisory locks
+    cpu_ms: float  # per report, the workers' CPU time
+    server_cpu_ms: float  # per report, their PostgreSQL backends' (-1: unknown)
+    load: float  # the machine's 1-minute load average when the run ended
 
 
 @dataclass(frozen=True)
@@ -60,10 +77,7 @@ class DatabaseCheckpoint:
     stream: str
     stored_reports: int
     stored_incidents: int
-    sample: int
-    rate: float  # reports/s, wall clock, through the database
-    queries: float  # SQL statements per report
-    agreement: tuple[float, float]  # B-cubed of the database's grouping against memory's
+    runs: tuple[Throughput, ...]  # in the order of `RUNS`
     naive_sample: int
     deciding_rate: float  # reports/s of the step's reading and deciding alone, on those
     naive_rate: float  # reports/s, every stored incident a candidate
@@ -71,11 +85,16 @@ class DatabaseCheckpoint:
     load_s: float  # seconds to load the history
 
 
+# (job, processes, share of the sample): run one after another on the reports that
+# follow the history, each on the next ones, so the in-memory run checks each in turn.
+RUNS = (("step", 1, 1), ("step", 2, 2), ("job", 2, 2))
+
+
 def measure_database(url: str | None, label: str, reports: Sequence[ReportFacts],
                      rules: CorrelationRules, checkpoints: dict[int, tuple[int, int]]
                      ) -> list[DatabaseCheckpoint]:  # fmt: skip
-    """At each checkpoint N -> (sample, naive sample): N reports stored, the next
-    `sample` through the database, the baseline on the next `naive sample`."""
+    """At each checkpoint N -> (sample, naive sample): N reports stored, then `RUNS`
+    on the next reports, the baseline on the next `naive sample` (nothing written)."""
     results = []
     for stored, (sample, naive_sample) in sorted(checkpoints.items()):
         with private_database(url) as engine:
@@ -83,73 +102,48 @@ def measure_database(url: str | None, label: str, reports: Sequence[ReportFacts]
             started = time.perf_counter()
             pipeline, views = load_history(factory, reports[:stored], reports[stored:], rules)
             load_s = time.perf_counter() - started
-            window = reports[stored : stored + sample]
             naive = reports[stored : stored + naive_sample]
-            started = time.perf_counter()
-            for facts in naive:
-                indexed_choice(factory, facts, rules)
-            deciding_s = max(1e-9, time.perf_counter() - started)
-            with counted(engine) as naive_queries:
-                started = time.perf_counter()
-                for facts in naive:
-                    naive_choice(factory, facts, rules)
-                naive_s = max(1e-9, time.perf_counter() - started)
-            with counted(engine) as queries:
-                started = time.perf_counter()
-                chosen = {r.id: database_step(factory, r, rules) for r in window}
-                took = time.perf_counter() - started
-            expected = {r.id: pipeline.step(r).id for r in window}
+            deciding_rate, naive_rate, naive_queries = baseline(engine, factory, naive, rules)
+            runs, at = [], stored
+            for job, processes, share in RUNS:
+                window = reports[at : at + sample * share]
+                at += len(window)
+                run = run_parallel(_url(engine), window, rules, processes, job)  # type: ignore[arg-type]
+                expected = {r.id: pipeline.step(r).id for r in window}
+                runs.append(
+                    Throughput(
+                        job, processes, len(window), run.rate, run.queries,
+                        bcubed(run.chosen, expected)[:2], run.retries, run.locked_ms, run.cpu_ms,
+                        run.server_cpu_ms, os.getloadavg()[0],
+                    )
+                )  # fmt: skip
             results.append(
                 DatabaseCheckpoint(
-                    label, stored, len(views), len(window), len(window) / took,
-                    queries[0] / len(window), bcubed(chosen, expected)[:2], len(naive),
-                    len(naive) / deciding_s, len(naive) / naive_s,
-                    naive_queries[0] / max(1, len(naive)), load_s,
+                    label, stored, len(views), tuple(runs), len(naive), deciding_rate,
+                    naive_rate, naive_queries, load_s,
                 )
             )  # fmt: skip
     return results
 
 
-def database_step(factory: sessionmaker[Session], facts: ReportFacts, rules: CorrelationRules
-                  ) -> int:  # fmt: skip
-    """One report through the worker's correlation, in its own transaction: the
-    incident it ends in (its original's, for a duplicate)."""
-    with write_transaction(factory, dispatch=False) as session:
-        correlation.lock_keys(session, [f"sender:{facts.sender_id}", *correlation.cells_for(facts)])
-        message = session.get(InboundMessage, facts.id)
-        assert message is not None
-        duplicate = correlation.recent_duplicate(
-            session, message, facts.sender_id, DUPLICATE_WINDOW
-        )
-        if duplicate is not None and duplicate.incident_id is not None:
-            message.duplicate_of_id, message.handled_as = duplicate.message_id, "duplicate"
-            return duplicate.incident_id
-        report = Report(**report_row(facts, None))
-        session.add(report)
-        session.flush()
-        since = facts.received_at - SAME_SENDER_WINDOW
-        if facts.located:
-            decision = correlation.choose(session, report, rules)
-            if decision.action == "join" and decision.incident_id is not None:
-                joined = session.get(Incident, decision.incident_id)
-                assert joined is not None
-                correlation.apply_join(session, joined, report, rules)
-                return joined.id
-            own = own_recent_incident(session, facts.sender_id, facts.received_at, since)
-            if decision.action == "new" and own is not None and own.lat is None:
-                correlation.apply_join(session, own, report, rules)
-                return own.id
-        else:
-            own = own_recent_incident(session, facts.sender_id, facts.received_at, since)
-            if own is not None:
-                correlation.apply_join(session, own, report, rules)
-                return own.id
-        incident = Incident(**incident_row(new_incident_view(0, facts), f"N{report.id}"))
-        session.add(incident)
-        session.flush()
-        report.incident_id = incident.id
-        correlation.index_cells(session, incident.id, [report])
-        return incident.id
+def baseline(engine: Engine, factory: sessionmaker[Session], naive: Sequence[ReportFacts],
+             rules: CorrelationRules) -> tuple[float, float, float]:  # fmt: skip
+    """Reports/s reading and deciding by cell and time, then handed every incident,
+    and the statements per report of the latter."""
+    started = time.perf_counter()
+    for facts in naive:
+        indexed_choice(factory, facts, rules)
+    deciding_s = max(1e-9, time.perf_counter() - started)
+    with counted(engine) as naive_queries:
+        started = time.perf_counter()
+        for facts in naive:
+            naive_choice(factory, facts, rules)
+        naive_s = max(1e-9, time.perf_counter() - started)
+    return len(naive) / deciding_s, len(naive) / naive_s, naive_queries[0] / max(1, len(naive))
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
 
 
 def indexed_choice(factory: sessionmaker[Session], facts: ReportFacts, rules: CorrelationRules
@@ -199,14 +193,23 @@ def load_history(factory: sessionmaker[Session], history: Sequence[ReportFacts],
         bulk(session, IncidentCell, [{"cell": c, "incident_id": i} for c, i in sorted(cells)])
         if session.get_bind().dialect.name == "postgresql":
             # Rows came with their ids: new ones must be numbered after them.
-            for table in ("senders", "inbound_messages", "incidents", "reports", "incident_cells"):
+            for table in _HISTORY_TABLES:
                 session.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
                     )
                 )
+    with factory() as session:
+        # Statistics, as autovacuum would have gathered them over the weeks the
+        # history took: without them the planner guesses at the candidate lookup.
+        for table in _HISTORY_TABLES:
+            session.execute(text(f"ANALYZE {table}"))
+        session.commit()
     return pipeline, views
+
+
+_HISTORY_TABLES = ("senders", "inbound_messages", "incidents", "reports", "incident_cells")
 
 
 def bulk(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
@@ -234,30 +237,6 @@ def message_row(facts: ReportFacts, duplicate_of: int | None, handled: bool = Tr
         "handled_as": handled_as, "handled_at": facts.received_at if handled else None,
         "duplicate_of_id": duplicate_of,
     }  # fmt: skip
-
-
-def report_row(facts: ReportFacts, incident_id: int | None) -> dict[str, Any]:
-    point = facts.point
-    return {
-        "message_id": facts.id, "sender_id": facts.sender_id, "incident_id": incident_id,
-        "text": facts.text, "received_at": facts.received_at, "threat": facts.threat,
-        "severity": facts.severity, "lat": None if point is None else point.lat,
-        "lon": None if point is None else point.lon, "radius_m": facts.radius_m,
-        "location_method": facts.method, "location_confidence": 0.0, "ambiguous": False,
-    }  # fmt: skip
-
-
-def incident_row(view: IncidentView, ref: str, incident_id: int | None = None
-                 ) -> dict[str, Any]:  # fmt: skip
-    point = view.point
-    return {
-        "ref": ref, "status": "open" if point is not None else "triage",
-        "triage_reason": None if point is not None else "unlocated", "threat": view.threat,
-        "severity": view.severity, "lat": None if point is None else point.lat,
-        "lon": None if point is None else point.lon, "radius_m": view.radius_m,
-        "first_report_at": view.first_report_at, "last_report_at": view.last_report_at,
-        "opened_at": view.first_report_at, "informants": len(view.informants),
-    } | ({"id": incident_id} if incident_id is not None else {})  # fmt: skip
 
 
 def describe_database(url: str | None) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from alerts.correlation.domain.model import ReportFacts
+from bench.correlation import database_doc
 from bench.correlation.database import DatabaseCheckpoint
 from bench.correlation.replay import Checkpoint, Memory
 from bench.correlation.streams import (
@@ -20,7 +21,7 @@ from bench.correlation.streams import (
 from bench.harness.doc import code_state, describe_machine, wrap
 
 SECTION = "## Correlation"
-MEASURED = ("alerts/correlation/domain", "alerts/correlation/assign.py", "bench/correlation")
+MEASURED = ("alerts/correlation", "alerts/pipeline", "bench/correlation")
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ def section(outcome: Outcome, when: datetime, targets: tuple[float, float, int])
         ),
         speed_table(outcome.checkpoints),
         memory_table(outcome),
-        database_table(outcome.database),
+        database_doc.throughput_table(outcome.database),
+        database_doc.lookup_table(outcome.database),
         "\n\n".join(wrap(paragraph) for paragraph in interpretation(outcome, seed)),
     ]
     return "\n\n".join(paragraphs) + "\n"
@@ -131,14 +133,7 @@ def conditions(outcome: Outcome, when: datetime, seed: int) -> list[str]:
         "ten minutes are linked to the original, an unlocated report joins its sender's "
         "incident of the last half hour). Baseline: the same `decide` handed every incident "
         "stored so far, timed on the next reports against a snapshot of the store.",
-        f"Database: {outcome.database_kind}. The first N reports loaded as the worker would "
-        "have left them (decided in memory by the same rules), then the next reports one "
-        "transaction each through the worker's correlation calls: the sender and cell "
-        "advisory locks, the duplicate check, the report row, `correlation.choose`, "
-        "`apply_join` or a new incident with its cells. Ledger events, routing and tasking "
-        "are left out. Baseline: `decide` handed every stored incident, read from the same "
-        "database, nothing written; timed on a few reports against the step's own reading and "
-        "deciding (the cell lookup and `decide`, nothing written) on the same reports.",
+        database_doc.condition(outcome.database_kind),
     ]
 
 
@@ -200,38 +195,6 @@ def memory_table(outcome: Outcome) -> str:
     return "\n".join(rows)
 
 
-def database_table(checkpoints: list[DatabaseCheckpoint]) -> str:
-    rows = [
-        "| Database | stored reports | stored incidents | reports timed | reports/s (wall) "
-        "| SQL per report | grouping as in memory (B-cubed P / R) | deciding only: reports timed "
-        "| by cell and time: reports/s | naive: reports/s | naive: SQL per report "
-        "| history loaded in (s) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for c in checkpoints:
-        rows.append(
-            f"| {c.stream} | {c.stored_reports:,} | {c.stored_incidents:,} | {c.sample:,} "
-            f"| {c.rate:,.0f} | {c.queries:.1f} | {c.agreement[0]:.3f} / {c.agreement[1]:.3f} "
-            f"| {c.naive_sample} | {c.deciding_rate:,.1f} | {c.naive_rate:,.1f} "
-            f"| {c.naive_queries:.1f} | {c.load_s:.0f} |"
-        )
-    return "\n".join(rows)
-
-
-def agreement(checkpoints: list[DatabaseCheckpoint]) -> str:
-    if all(c.agreement == (1.0, 1.0) for c in checkpoints):
-        return (
-            "The database grouped every timed report exactly as the in-memory run did, so "
-            "the accuracy above is the database's too."
-        )
-    worst = min(checkpoints, key=lambda c: min(c.agreement))
-    return (
-        "The database's grouping of the timed reports differed from the in-memory run's "
-        f"(B-cubed {worst.agreement[0]:.3f} / {worst.agreement[1]:.3f} at worst, "
-        f"{worst.stream} with {worst.stored_reports:,} stored)."
-    )
-
-
 def interpretation(outcome: Outcome, seed: int) -> list[str]:
     return [
         _accuracy_note(outcome),
@@ -240,7 +203,7 @@ def interpretation(outcome: Outcome, seed: int) -> list[str]:
         "`alerts/pipeline/alert_flow.py` has always applied and the benchmark left out: it "
         "scored a pipeline stricter than the one that runs.",
         _memory_speed_note(outcome),
-        _database_note(outcome),
+        *database_doc.notes(outcome.database),
         _memory_note(outcome),
         f"Caveats. The streams are generated, and the rules were tuned against this generator "
         f"(seed {seed}); the held-out seeds have the same habits. Real bursts will differ "
@@ -295,34 +258,6 @@ def _memory_speed_note(outcome: Outcome) -> str:
         f"{last.index_rate / last.naive_rate:,.0f}×. The burst is the hard case for the index: "
         "every incident of the ten minutes is live, and the coarse reports' 35 km reach "
         "spans dozens of cells."
-    )
-
-
-def _database_note(outcome: Outcome) -> str:
-    database = [c for c in outcome.database if c.stream == "long"]
-    rates = " → ".join(f"{c.rate:,.0f}" for c in database)
-    ms = " → ".join(f"{1000 / c.rate:,.0f}" for c in database)
-    naive = " → ".join(f"{c.naive_rate:,.1f}" for c in database)
-    deciding = " → ".join(f"{c.deciding_rate:,.0f}" for c in database)
-    stored = " → ".join(f"{c.stored_reports:,}" for c in database)
-    return (
-        f"Through the database ({stored} reports stored): {rates} reports/s ({ms} ms each), "
-        f"about {sum(c.queries for c in database) / max(1, len(database)):.0f} SQL statements "
-        "per report whatever the history. Reading and deciding alone, like for like with the "
-        f"naive scan that reads every incident: {deciding} reports/s against {naive}. "
-        f"{agreement(outcome.database)} From run to run the rates move by half on this "
-        "shared machine; the statements per report do not move. One statement's work does "
-        "grow with history, slowly: the candidate lookup finds incidents by cell and then "
-        "filters them on their last report or closing time, and as `incidents.closed_at` "
-        "has no index PostgreSQL scans the incidents table for that (the whole lookup took "
-        "a millisecond at 2,600 incidents). A time bucket on `incident_cells`, or an index on "
-        "`closed_at`, would make it flat; both need a migration. One worker "
-        "manages tens of reports a second, not the 1,000 of the target, which correlation "
-        "meets in memory: each report is its own transaction of a dozen or so round trips, "
-        "and most of the time is SQLAlchemy and the database's work per statement on a "
-        "shared two-core machine. A burst of 10,000 reports in ten minutes is 17 a second; "
-        "workers take reports of different places in parallel, reports of one place one at "
-        "a time (the cell locks)."
     )
 
 
