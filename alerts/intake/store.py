@@ -72,7 +72,7 @@ def receive(
     insert itself rather than by a read before it.
     """
     number = phones.normalise(sms.from_number)
-    with write_transaction(factory, dispatch=False) as session:
+    with write_transaction(factory) as session:
         sender = find_or_create_sender(session, vault, number, now)
         for _ in range(REF_ATTEMPTS):
             ref = new_ref()

@@ -59,7 +59,7 @@ def claimed_row(job: Job, ref_id: int, now: datetime) -> Outbox:
 
 
 def _claim(factory: sessionmaker[Session], row_id: int, now: datetime) -> bool:
-    with write_transaction(factory, dispatch=False) as session:
+    with write_transaction(factory) as session:
         claimed = session.execute(
             update(Outbox)
             .where(
@@ -73,7 +73,7 @@ def _claim(factory: sessionmaker[Session], row_id: int, now: datetime) -> bool:
 
 
 def _finish(factory: sessionmaker[Session], row_id: int, now: datetime, error: str | None) -> None:
-    with write_transaction(factory, dispatch=False) as session:
+    with write_transaction(factory) as session:
         values: dict[str, object]
         if error is None:
             values = {"relayed_at": now, "last_error": None}
@@ -150,7 +150,7 @@ class RelayedMarks:
         if not batch:
             return 0
         try:
-            with write_transaction(self._factory, dispatch=False) as session:
+            with write_transaction(self._factory) as session:
                 session.connection().execute(
                     update(Outbox)
                     .where(Outbox.id == bindparam("row_id"), Outbox.relayed_at.is_(None))

@@ -80,7 +80,7 @@ def status() -> tuple[str, int]:
     if state not in KNOWN_STATUSES:
         abort(400, description=f"unknown MessageStatus {state!r}")
     error_code = (request.form.get("ErrorCode") or "")[:16] or None
-    with write_transaction(ctx.factory, dispatch=False) as session:
+    with write_transaction(ctx.factory) as session:
         known = messaging.record_delivery_status(session, ctx.clock.now(), sid, state, error_code)
     if not known:
         log.info("status %s for %s kept until the sid is known", state, sid)

@@ -184,7 +184,7 @@ def load_history(factory: sessionmaker[Session], history: Sequence[ReportFacts],
                 cells.add((cell_of(facts.point), view.id))
     messages += [message_row(facts, None, handled=False) for facts in future]
     senders = {facts.sender_id for facts in (*history, *future)}
-    with write_transaction(factory, dispatch=False) as session:
+    with write_transaction(factory) as session:
         at = history[0].received_at if history else future[0].received_at
         bulk(session, Sender, [sender_row(sender_id, at) for sender_id in sorted(senders)])
         bulk(session, InboundMessage, messages)

@@ -22,7 +22,7 @@ def database_step(factory: sessionmaker[Session], facts: ReportFacts, rules: Cor
                   ) -> int:  # fmt: skip
     """One report through the worker's correlation, in its own transaction: the
     incident it ends in (its original's, for a duplicate)."""
-    with write_transaction(factory, dispatch=False) as session:
+    with write_transaction(factory) as session:
         # The message first, as the worker holds its row before correlation's locks.
         message = session.get(InboundMessage, facts.id)
         assert message is not None

@@ -94,14 +94,11 @@ def hold_rows(session: Session, entity: type[_Row], ids: Iterable[int]) -> list[
 
 
 @contextmanager
-def write_transaction(
-    factory: sessionmaker[Session], *, dispatch: bool = False
-) -> Iterator[Session]:
+def write_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work that writes: commits on success, rolls back on error.
 
     It takes no lock of its own: what it decides about, it holds (`hold_rows`).
     """
-    del dispatch  # TODO(lead): drop the keyword once every caller has
     with factory() as session, session.begin():
         session.connection(execution_options={WRITER_OPTION: True})
         yield session

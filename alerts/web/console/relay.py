@@ -78,7 +78,7 @@ def submit() -> Response | tuple[str, int]:
         place=request.form.get("place") or None,
     )
     try:
-        with write_transaction(ctx.factory, dispatch=False) as db:
+        with write_transaction(ctx.factory) as db:
             relayed = relay_alert(
                 db, ctx.clock.now(), relay, sender_id=user.sender_id, actor=user.actor
             )
