@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from alerts import pipeline
 from alerts.messaging import outbox
-from alerts.messaging import outgoing as messaging
-from alerts.pipeline import unprocessed
+from alerts.pipeline import sending, unprocessed
 from workers import context
 
 
@@ -30,5 +29,5 @@ def process_message(message_id: int) -> dict[str, int | str | None]:
 
 def send_sms(outbound_id: int) -> dict[str, int | str | None]:
     services = context.current().services()
-    result = messaging.send(services, outbound_id)
+    result = sending.send_sms(services, outbound_id)
     return {"outbound_id": outbound_id, "status": result.status}

@@ -6,10 +6,21 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
 
-from alerts.core.domain.jobs import Job
+from alerts.core.domain.jobs import PRIORITIES, Job, Priority
 from alerts.core.ports import QueueUnavailable
 
+# The new alerts' queue keeps the name the single queue had, so jobs queued by an
+# older release are still served.
 QUEUE_NAME = "alerts"
+QUEUE_OF: dict[Priority, str] = {
+    Priority.ORDERS: "alerts-orders",
+    Priority.REPLIES: "alerts-replies",
+    Priority.ALERTS: QUEUE_NAME,
+    Priority.BULK: "alerts-bulk",
+}
+# Every worker listens to every queue, highest priority first: RQ takes the next job
+# from the first queue that has one.
+QUEUE_NAMES: tuple[str, ...] = tuple(QUEUE_OF[priority] for priority in PRIORITIES)
 
 # Jobs take one database id. Never a phone number, never an ORM object.
 JOBS: dict[Job, str] = {
@@ -24,23 +35,27 @@ RETRY = Retry(max=5, interval=[1, 2, 5, 15, 60])
 class RqJobQueue:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
-        self.queue = Queue(QUEUE_NAME, connection=redis)
+        self.queues: dict[str, Queue] = {
+            priority.value: Queue(name, connection=redis) for priority, name in QUEUE_OF.items()
+        }
 
     @classmethod
     def from_url(cls, url: str) -> RqJobQueue:
         # Short timeouts: a web request must not hang on a dead Redis.
         return cls(Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2))
 
-    def enqueue(self, job: str, ref_id: int, job_id: str) -> None:
+    def enqueue(self, job: str, ref_id: int, job_id: str, priority: str = Priority.ALERTS) -> None:
         try:
             function = JOBS[Job(job)]
         except (ValueError, KeyError):
             raise ValueError(f"unknown job {job!r}; known: {', '.join(JOBS)}") from None
+        # A priority from a newer release waits with the alerts rather than not at all.
+        queue = self.queues.get(priority, self.queues[Priority.ALERTS])
         try:
             # One round trip: RQ sends the queue's registration, the job and its push
             # each on their own unless they share a pipeline (MULTI/EXEC, so all or none).
             with self.redis.pipeline() as pipe:
-                self.queue.enqueue(
+                queue.enqueue(
                     function,
                     ref_id,
                     job_id=job_id,

@@ -52,7 +52,7 @@ def replay_command(file: Path, live: bool) -> None:
         raise click.ClickException(f"no message to replay in {file}")
     clock = FakeClock(messages[0].received_at)
     services = WorkerSetup(settings, clock=clock, sms=None if live else NoSms()).services()
-    services = dataclasses.replace(services, sends_sms=live)
+    services = dataclasses.replace(services, sends_sms=live, bulk=True)
     queue = RqJobQueue.from_url(settings.redis_url) if live else None
     with (
         database_errors_explained(),

@@ -29,6 +29,8 @@ class ServiceContext:
     duplicate_window: timedelta = timedelta(minutes=10)
     # False in replays: SMS decisions are recorded, never sent.
     sends_sms: bool = True
+    # A replay: the jobs it queues wait behind all live work (`Priority.BULK`).
+    bulk: bool = False
     same_sender_window: timedelta = timedelta(minutes=30)
     default_language: str = "fr"
     unit_language: str = "en"

@@ -9,11 +9,13 @@ fires what falls due (see `sweeper`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.core.db.session import hold_rows
+from alerts.correlation.models import Incident
 from alerts.dispatch.domain.escalation_chain import Trigger
 from alerts.dispatch.models import Deadline, Tasking
 
@@ -88,3 +90,33 @@ def move(session: Session, tasking_id: int, incident_id: int) -> list[str]:
     for deadline in moved:
         deadline.incident_id = incident_id
     return [deadline.kind for deadline in moved]
+
+
+def count_from_send(
+    session: Session, tasking_id: int, queued_at: datetime, sent_at: datetime
+) -> list[Deadline]:
+    """The ACK deadline set with an order SMS queued at `queued_at` counts from the
+    moment the provider accepted it, `sent_at`: a unit is given its whole ACK time
+    however long the order waited in our queues and lane. Returns what moved.
+
+    Only a deadline still pending moves (one that fired while the order waited has
+    escalated already), and only the one scheduled with this SMS, in its transaction.
+    """
+    wait = sent_at - queued_at
+    tasking = session.get(Tasking, tasking_id)
+    if wait <= timedelta(0) or tasking is None:
+        return []
+    hold_rows(session, Incident, [tasking.incident_id])  # its deadlines change under it only
+    ids = session.scalars(
+        select(Deadline.id).where(
+            Deadline.tasking_id == tasking_id,
+            Deadline.kind == "ack",
+            Deadline.status == "pending",
+            Deadline.created_at == queued_at,
+        )
+    ).all()
+    moved = [deadline for deadline in hold_rows(session, Deadline, ids)
+             if deadline.status == "pending"]  # fmt: skip
+    for deadline in moved:
+        deadline.due_at = deadline.due_at + wait
+    return moved

@@ -125,4 +125,4 @@ def relay_alert(
         actor=actor,
     )
     session.flush()
-    return Relayed(message.id, message.ref, OutboxItem(job.id, job.job, job.ref_id))
+    return Relayed(message.id, message.ref, OutboxItem(job.id, job.job, job.ref_id, job.priority))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from alerts.core.db.base import Model
 from alerts.core.db.types import UTCDateTime
+from alerts.core.domain.jobs import Priority
 
 
 class SmsLane(Model):
@@ -21,6 +22,8 @@ class SmsLane(Model):
     # Our own alert number (public), never an informant's.
     from_number: Mapped[str] = mapped_column(String(32), unique=True)
     next_free_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The end of the last order's slot: orders and escalations go before the others.
+    urgent_free_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OutboundMessage(Model):
@@ -73,6 +76,10 @@ class Outbox(Model):
     relayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # The queue it waits in (a `Priority`), decided by its writer, kept across relays.
+    priority: Mapped[str] = mapped_column(
+        String(16), default=Priority.ALERTS, server_default=Priority.ALERTS.value
+    )
 
 
 class DeliveryReceipt(Model):

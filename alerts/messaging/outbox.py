@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.core.db.session import write_transaction
-from alerts.core.domain.jobs import Job
+from alerts.core.domain.jobs import PRIORITIES, Job, Priority
 from alerts.core.ports import JobQueue, QueueUnavailable
 from alerts.messaging.models import Outbox
 
@@ -45,16 +45,24 @@ class OutboxItem:
     # one does not know, and the queue refuses that row alone (see `hand_over`).
     job: str
     ref_id: int
+    priority: str = Priority.ALERTS
 
 
-def claimed_row(job: Job, ref_id: int, now: datetime) -> Outbox:
+def claimed_row(
+    job: Job, ref_id: int, now: datetime, priority: Priority = Priority.ALERTS
+) -> Outbox:
     """An outbox row its writer will hand over itself, right after commit.
 
     Claimed from birth, so no relay races the writer for it; if the writer
     dies before handing it over, the lease runs out and the scheduler does it.
     """
     return Outbox(
-        job=job, ref_id=ref_id, created_at=now, claimed_until=now + CLAIM_LEASE, attempts=1
+        job=job,
+        ref_id=ref_id,
+        created_at=now,
+        claimed_until=now + CLAIM_LEASE,
+        attempts=1,
+        priority=priority,
     )
 
 
@@ -95,7 +103,7 @@ def hand_over(
     On failure the claim is released, so the next relay retries it.
     """
     try:
-        queue.enqueue(item.job, item.ref_id, job_id=f"outbox-{item.id}")
+        queue.enqueue(item.job, item.ref_id, job_id=f"outbox-{item.id}", priority=item.priority)
     except QueueUnavailable as error:
         log.warning("outbox %s not relayed, will retry: %s", item.id, error)
         _finish(factory, item.id, now, str(error))
@@ -182,26 +190,35 @@ def _flush_if_alive(marks: weakref.ref[RelayedMarks]) -> None:
         alive.flush()
 
 
+_RANK = case(
+    {priority.value: rank for rank, priority in enumerate(PRIORITIES)},
+    value=Outbox.priority,
+    else_=len(PRIORITIES),
+)
+
+
 def relay(factory: sessionmaker[Session], queue: JobQueue, now: datetime, limit: int = 200) -> int:
     """Enqueue pending outbox rows that are due and nobody holds a live claim on.
     Returns how many went."""
     with factory() as session:
         pending = session.execute(
-            select(Outbox.id, Outbox.job, Outbox.ref_id)
+            select(Outbox.id, Outbox.job, Outbox.ref_id, Outbox.priority)
             .where(
                 Outbox.relayed_at.is_(None),
                 (Outbox.claimed_until.is_(None)) | (Outbox.claimed_until < now),
                 # A paced SMS waits in the database for its slot, not in Redis.
                 (Outbox.due_at.is_(None)) | (Outbox.due_at <= now),
             )
-            .order_by(Outbox.due_at.is_not(None), Outbox.due_at, Outbox.id)
+            # Orders first here too, when more are waiting than one relay takes.
+            .order_by(_RANK, Outbox.due_at.is_not(None), Outbox.due_at, Outbox.id)
             .limit(limit)
         ).all()
     relayed = 0
     for row in pending:
         if not _claim(factory, row.id, now):
             continue
-        outcome = hand_over(factory, queue, OutboxItem(row.id, row.job, row.ref_id), now)
+        item = OutboxItem(row.id, row.job, row.ref_id, row.priority)
+        outcome = hand_over(factory, queue, item, now)
         if outcome == "queue_down":
             break  # the remaining rows would fail the same way
         relayed += outcome == "relayed"

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alerts.core.context import ServiceContext
@@ -32,11 +31,13 @@ from alerts.messaging.domain.events import (
     SmsStatusChanged,
     TaskingSent,
 )
-from alerts.messaging.domain.pacing import next_slot
+from alerts.messaging.domain.pacing import ahead_slot, next_slot
+from alerts.messaging.domain.priority import URGENT, sms_priority
 from alerts.messaging.domain.segments import count_segments
 from alerts.messaging.domain.sending import CLOCK_SKEW
 from alerts.messaging.domain.texts import NUMBER_PLACEHOLDER
-from alerts.messaging.models import DeliveryReceipt, OutboundMessage, Outbox, SmsLane
+from alerts.messaging.lane import locked_lane, push_back
+from alerts.messaging.models import DeliveryReceipt, OutboundMessage, Outbox
 from alerts.registry.models import Sender
 from alerts.timeline import ledger
 from alerts.timeline.ledger import Subject
@@ -49,8 +50,6 @@ MAX_ATTEMPTS = 10
 # An SMS not sent this long after it could have been (its job lost with Redis, its
 # retries given up) is queued again by the scheduler, until it is sent or fails for good.
 RETRY_GRACE = timedelta(minutes=2)
-# Purposes that carry an order or its escalation: the JOC must hear when they wait.
-URGENT = frozenset({"tasking", "escalation", "callback"})
 
 
 def queue_sms(
@@ -88,32 +87,20 @@ def queue_sms(
     session.flush()
     if not ctx.sends_sms:
         return message
+    priority = sms_priority(purpose, bulk=ctx.bulk)
     if ctx.sms_segments_per_s <= 0:  # paced by the provider (a messaging service), not here
         message.send_lease_until = now + RETRY_GRACE
-        session.add(Outbox(job=Job.SEND_SMS, ref_id=message.id, created_at=now, attempts=0))
+        session.add(Outbox(job=Job.SEND_SMS, ref_id=message.id, created_at=now, attempts=0,
+                           priority=priority))  # fmt: skip
         return message
     send_at = _take_slot(session, ctx, message, segments, urgent=purpose in URGENT)
     message.not_before = send_at if send_at > now else None
     message.send_lease_until = max(send_at, now) + RETRY_GRACE
     session.add(
         Outbox(job=Job.SEND_SMS, ref_id=message.id, created_at=now, due_at=message.not_before,
-               attempts=0)
+               attempts=0, priority=priority)
     )  # fmt: skip
     return message
-
-
-def _locked_lane(session: Session, number: str, now: datetime) -> SmsLane:
-    """The sending number's lane, locked until commit: its slots go to one writer at a time."""
-    query = select(SmsLane).where(SmsLane.from_number == number).with_for_update()
-    lane = session.scalars(query).first()
-    if lane is not None:
-        return lane
-    try:
-        with session.begin_nested():  # another writer may be creating it right now
-            session.add(SmsLane(from_number=number, next_free_at=now))
-    except IntegrityError:
-        pass
-    return session.scalars(query).one()
 
 
 def _take_slot(
@@ -124,12 +111,19 @@ def _take_slot(
     *,
     urgent: bool,
 ) -> datetime:
-    """The lane's next slot for this SMS; an alarm when an order would wait longer
-    than a unit has to acknowledge it."""
+    """The lane's next slot for this SMS (an urgent one goes before the others waiting);
+    an alarm when an order would wait longer than a unit has to acknowledge it."""
     now = ctx.clock.now()
-    lane = _locked_lane(session, ctx.sms_lane, now)
-    slot = next_slot(now, lane.next_free_at, segments, ctx.sms_segments_per_s)
-    lane.next_free_at = slot.lane_free_at
+    lane = locked_lane(session, ctx.sms_lane, now)
+    if urgent:
+        ahead = ahead_slot(now, lane.urgent_free_at, lane.next_free_at, segments,
+                           ctx.sms_segments_per_s)  # fmt: skip
+        slot = ahead.slot
+        lane.urgent_free_at, lane.next_free_at = slot.lane_free_at, ahead.lane_free_at
+        push_back(session, slot.send_at, ahead.push)
+    else:
+        slot = next_slot(now, lane.next_free_at, segments, ctx.sms_segments_per_s)
+        lane.next_free_at = slot.lane_free_at
     session.flush()
     if urgent and slot.wait > ctx.dispatch.ack_timeout:
         ledger.record(
@@ -153,6 +147,16 @@ class SendOutcome:
     outbound_id: int
     provider_sid: str | None
     status: str
+    # Set by the one attempt that recorded the provider's acceptance, with what a
+    # higher layer needs to act on it (an order's ACK deadline counts from then).
+    accepted: AcceptedOrder | None = None
+
+
+@dataclass(frozen=True)
+class AcceptedOrder:
+    tasking_id: int
+    queued_at: datetime
+    sent_at: datetime
 
 
 def send(ctx: ServiceContext, outbound_id: int) -> SendOutcome:
@@ -297,7 +301,12 @@ def _record_sent(ctx: ServiceContext, outbound_id: int, sid: str) -> SendOutcome
             incident_id=_incident_of(session, message),
         )
         apply_receipts(session, message)
-        return SendOutcome(outbound_id, sid, message.status)
+        accepted_order = (
+            AcceptedOrder(message.tasking_id, message.created_at, now)
+            if order and message.tasking_id is not None
+            else None
+        )
+        return SendOutcome(outbound_id, sid, message.status, accepted_order)
 
 
 def _incident_of(session: Session, message: OutboundMessage) -> int | None:

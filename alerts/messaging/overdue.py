@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from alerts.core.domain.jobs import Job
 from alerts.messaging.domain.delivery import FINAL_FAILURES
+from alerts.messaging.domain.priority import sms_priority
 from alerts.messaging.models import OutboundMessage, Outbox
 from alerts.messaging.outgoing import MAX_ATTEMPTS, record_status
 
@@ -44,7 +45,8 @@ def requeue(session: Session, now: datetime, outbound_id: int, lease: timedelta)
     if message.status == "sending":
         message.status = "unsure"
     message.send_lease_until = now + lease
-    session.add(Outbox(job=Job.SEND_SMS, ref_id=outbound_id, created_at=now, attempts=0))
+    session.add(Outbox(job=Job.SEND_SMS, ref_id=outbound_id, created_at=now, attempts=0,
+                       priority=sms_priority(message.purpose)))  # fmt: skip
 
 
 def unhandled_failures(session: Session, limit: int = 100) -> list[int]:

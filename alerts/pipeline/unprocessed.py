@@ -29,6 +29,7 @@ from alerts.core.db.session import write_transaction
 from alerts.core.domain.health import HealthBounds
 from alerts.core.domain.jobs import Job
 from alerts.core.log import redact
+from alerts.intake.domain.priority import message_priority
 from alerts.intake.models import InboundMessage
 from alerts.messaging.models import Outbox
 from alerts.pipeline.domain.events import MessageRequeued, MessageStuck
@@ -170,9 +171,15 @@ def _requeue(ctx: ServiceContext, item: Lapsed, now: datetime) -> bool:
         )
         if not won.rowcount:  # type: ignore[attr-defined]
             return False
-        session.add(
-            Outbox(job=Job.PROCESS_MESSAGE, ref_id=item.message_id, created_at=now, attempts=0)
+        role = session.scalar(
+            select(Sender.role)
+            .join(InboundMessage, InboundMessage.sender_id == Sender.id)
+            .where(InboundMessage.id == item.message_id)
         )
+        session.add(
+            Outbox(job=Job.PROCESS_MESSAGE, ref_id=item.message_id, created_at=now, attempts=0,
+                   priority=message_priority(role))  # a unit's reply keeps its place
+        )  # fmt: skip
         waited_s = int((now - item.handed_over_at).total_seconds())
         ledger.record(
             session,

@@ -29,7 +29,7 @@ from alerts.dispatch.models import Tasking
 from alerts.intake.models import InboundMessage
 from alerts.messaging.models import OutboundMessage, Outbox
 from bench.e2e.drive import TASKING_REF
-from workers.queue import QUEUE_NAME
+from workers.queue import QUEUE_NAMES
 
 JobTimes = tuple[float | None, float | None, float | None]  # enqueued, started, ended
 
@@ -210,7 +210,7 @@ def integrity(
         if TASKING_REF.match(m["body"])
     )  # fmt: skip
     redis = Redis.from_url(redis_url)
-    failed = FailedJobRegistry(QUEUE_NAME, connection=redis).count
+    failed = sum(FailedJobRegistry(name, connection=redis).count for name in QUEUE_NAMES)
     return Integrity(
         stored=len(found),
         answered=answered,

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from alerts.db import migrate
-from workers.queue import QUEUE_NAME
+from workers.queue import QUEUE_NAMES
 
 
 @contextmanager
@@ -62,7 +62,7 @@ class WaitSampler:
                 waiting, active = connection.execute(self.QUERY, {"ours": self.ours}).one()
                 connection.rollback()  # pg_stat_activity is a snapshot per transaction
                 self.samples.append((int(waiting), int(active)))
-                queued = int(self.redis.llen(f"rq:queue:{QUEUE_NAME}"))
+                queued = sum(int(self.redis.llen(f"rq:queue:{name}")) for name in QUEUE_NAMES)
                 self.backlog.append((time.time(), queued))
 
     def __enter__(self) -> WaitSampler:

@@ -18,7 +18,7 @@ from alerts.intake.models import InboundMessage
 from alerts.messaging.models import Outbox
 from alerts.timeline.models import Event, LogLeaf
 from alerts.timeline.sequencer import seal_all
-from workers.queue import QUEUE_NAME
+from workers.queue import QUEUE_NAMES
 
 SEAL_WITHIN_S = 60
 
@@ -139,7 +139,7 @@ def check(engine: Engine, redis_url: str, timed_sids: list[str], expected_total:
         audit = verify_log(session, key.public_key())
         finding = audit.first
     with Redis.from_url(redis_url) as redis:
-        jobs = int(redis.llen(f"rq:queue:{QUEUE_NAME}"))
+        jobs = sum(int(redis.llen(f"rq:queue:{name}")) for name in QUEUE_NAMES)
     return Checks(
         timed=len(timed_sids),
         stored=int(stored or 0),

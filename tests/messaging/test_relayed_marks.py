@@ -20,7 +20,7 @@ class RecordingQueue:
         self.down = down
         self.jobs: list[str] = []
 
-    def enqueue(self, job: str, ref_id: int, job_id: str) -> None:
+    def enqueue(self, job: str, ref_id: int, job_id: str, priority: str = "alerts") -> None:
         if self.down:
             raise QueueUnavailable("ConnectionError")
         self.jobs.append(job_id)

@@ -26,3 +26,27 @@ def next_slot(now: datetime, lane_free_at: datetime | None, segments: int, per_s
     start = now if lane_free_at is None or lane_free_at < now else lane_free_at
     duration = timedelta(seconds=max(1, segments) / per_s)
     return Slot(start, start + duration, start - now)
+
+
+@dataclass(frozen=True)
+class AheadSlot:
+    slot: Slot
+    lane_free_at: datetime  # the lane's next free slot for the others, after the push
+    push: timedelta  # how far the others waiting from `slot.send_at` on move back
+
+
+def ahead_slot(
+    now: datetime,
+    ahead_free_at: datetime | None,
+    lane_free_at: datetime | None,
+    segments: int,
+    per_s: float,
+) -> AheadSlot:
+    """The slot of an SMS that goes before those already waiting in the lane (an order,
+    an escalation): right after the orders before it. The others waiting from that slot
+    on move back by its length, so the lane still sends no faster than `per_s`."""
+    slot = next_slot(now, ahead_free_at, segments, per_s)
+    length = slot.lane_free_at - slot.send_at
+    if lane_free_at is None or lane_free_at <= slot.send_at:
+        return AheadSlot(slot, slot.lane_free_at, timedelta(0))
+    return AheadSlot(slot, max(lane_free_at + length, slot.lane_free_at), length)
