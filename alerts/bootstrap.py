@@ -39,7 +39,7 @@ def service_context(
     engine = engine or make_engine(settings.database_url, settings.db_timeouts)
     return ServiceContext(
         factory=session_factory(engine),
-        vault=PhoneVault(settings.require_data_key()),
+        vault=PhoneVault(settings.require_data_key(), settings.data_key_previous),
         clock=clock or DatabaseClock(engine),
         sms=sms or TwilioSmsSender(build_twilio_client(settings), settings.sms_from),
         status_callback_url=settings.url_for("/sms/twilio/status"),

@@ -11,6 +11,7 @@ from alerts.cli.gazetteer import gazetteer
 from alerts.cli.geolocate import geolocate_command
 from alerts.cli.history import history
 from alerts.cli.network import network
+from alerts.cli.numbers import retention, rotate
 from alerts.cli.processes import keys, scheduler, worker
 from alerts.cli.replay import replay_command
 from alerts.cli.report import report
@@ -28,5 +29,6 @@ for command in (db, events, gazetteer, network, keys, worker, scheduler, sandbox
     main.add_command(command)
 main.add_command(geolocate_command, name="geolocate")
 main.add_command(replay_command, name="replay")
-for command in (audit, history, report):
+for command in (audit, history, report, retention):
     main.add_command(command)
+keys.add_command(rotate)

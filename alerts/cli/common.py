@@ -24,7 +24,7 @@ def load_settings() -> Settings:
 
 def load_vault(settings: Settings) -> PhoneVault:
     try:
-        return PhoneVault(settings.require_data_key())
+        return PhoneVault(settings.require_data_key(), settings.data_key_previous)
     except (SettingsError, ValueError) as error:
         raise click.ClickException(str(error)) from None
 

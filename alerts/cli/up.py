@@ -107,7 +107,7 @@ def _prepare_data(env: dict[str, str], network_file: Path) -> None:
     factory = session_factory(make_engine(settings.database_url, settings.db_timeouts))
     summary = load_network(
         factory,
-        PhoneVault(settings.require_data_key()),
+        PhoneVault(settings.require_data_key(), settings.data_key_previous),
         read_network_file(network_file),
         SystemClock().now(),
     )

@@ -5,6 +5,10 @@ reveals nobody. A keyed hash (HMAC-SHA256) lets an arriving number be matched
 to its sender without decrypting the table, and without the hash being a
 lookup table an attacker can rebuild from the small space of phone numbers.
 Both keys are derived from ALERTS_DATA_KEY with HKDF, one per purpose.
+
+Rotation (`alerts keys rotate`): the new key encrypts and hashes, while the keys it
+replaces (ALERTS_DATA_KEY_PREVIOUS) still decrypt (MultiFernet, new key first) and
+still find a sender by the hash it was stored under, until every row is re-keyed.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -44,15 +49,33 @@ def _derive(secret: str, purpose: bytes) -> bytes:
     ).derive(secret.encode("utf-8"))
 
 
+def _fernet(data_key: str) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(_derive(data_key, b"phone-encryption")))
+
+
 class PhoneVault:
-    def __init__(self, data_key: str) -> None:
-        if len(data_key) < 16:
-            raise ValueError("ALERTS_DATA_KEY is too short: use `alerts keys generate`")
-        self._fernet = Fernet(base64.urlsafe_b64encode(_derive(data_key, b"phone-encryption")))
+    def __init__(self, data_key: str, previous_keys: Sequence[str] = ()) -> None:
+        for key in (data_key, *previous_keys):
+            if len(key) < 16:
+                raise ValueError(
+                    "ALERTS_DATA_KEY (or one of ALERTS_DATA_KEY_PREVIOUS) is too short: "
+                    "use `alerts keys generate`"
+                )
+        self._current = _fernet(data_key)
+        # New key first: it encrypts; each key after it only decrypts what it once stored.
+        self._fernet = MultiFernet([self._current, *(_fernet(key) for key in previous_keys)])
         self._hash_key = _derive(data_key, b"phone-lookup")
+        self._previous_hash_keys = tuple(_derive(key, b"phone-lookup") for key in previous_keys)
+        # Names the key a row is stored under without revealing anything about it.
+        self.key_id = hmac.new(self._hash_key, b"key-id", hashlib.sha256).hexdigest()[:16]
+
+    @property
+    def rotating(self) -> bool:
+        """Previous keys are configured: rows may still be stored under one of them."""
+        return bool(self._previous_hash_keys)
 
     def encrypt(self, number: str) -> bytes:
-        return self._fernet.encrypt(number.encode("utf-8"))
+        return self._current.encrypt(number.encode("utf-8"))
 
     def decrypt(self, token: bytes) -> str:
         try:
@@ -64,6 +87,15 @@ class PhoneVault:
 
     def lookup_hash(self, number: str) -> str:
         return hmac.new(self._hash_key, number.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def lookup_hashes(self, number: str) -> tuple[str, ...]:
+        """Every hash `number` may be stored under: the current key's first, then the
+        previous keys', so a sender is recognised while a rotation is under way."""
+        data = number.encode("utf-8")
+        return (
+            self.lookup_hash(number),
+            *(hmac.new(key, data, hashlib.sha256).hexdigest() for key in self._previous_hash_keys),
+        )
 
     def pseudonym(self, role: str, number_hash: str, attempt: int = 0, length: int = 10) -> str:
         """A stable, unguessable name like FP-7K3Q9M2XWA, derived from the keyed hash.

@@ -300,7 +300,9 @@ def _register_phone(
 ) -> int:
     """Register one phone of the file as what the file says it is; its sender id."""
     number_hash = vault.lookup_hash(phone)
-    existing = session.scalars(select(Sender).where(Sender.number_hash == number_hash)).first()
+    # Every key's hash: mid-rotation the phone may still be stored under an old one.
+    hashes = vault.lookup_hashes(phone)
+    existing = session.scalars(select(Sender).where(Sender.number_hash.in_(hashes))).first()
     fields = {
         "role": values["role"],
         "place_id": values.get("place_id"),
@@ -316,6 +318,7 @@ def _register_phone(
             "pseudonym": unique_pseudonym(session, vault, values["role"], number_hash),
             "number_encrypted": vault.encrypt(phone),
             "number_hash": number_hash,
+            "key_id": vault.key_id,
             "created_at": now,
         }
     sender: Sender = _upsert(session, summary, "senders", existing, Sender, fields)

@@ -118,12 +118,22 @@ class Place(Model):
     population: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+# What an erased number's `number_hash` becomes, with the sender id: unique, and never
+# a lookup hash (64 hex digits), so the phone's next SMS makes a new sender.
+ERASED_HASH = "erased:{id}"
+
+
 class Sender(Model):
     """A phone the system knows: an informant, a CLA, a unit or base duty phone.
 
     The number is stored only encrypted; `number_hash` is a keyed hash used to
     recognise the number on arrival without decrypting anything. Everyone is
     shown by `pseudonym`.
+
+    `key_id` names the data key both are under (`PhoneVault.key_id`; NULL: stored
+    before keys could be rotated), so `alerts keys rotate` knows what is left to do.
+    An erased number (retention) leaves `number_erased_at` set, an empty
+    `number_encrypted` and an `ERASED_HASH` that no lookup hash can equal.
     """
 
     __tablename__ = "senders"
@@ -141,6 +151,8 @@ class Sender(Model):
     language: Mapped[str | None] = mapped_column(String(8))
     registered: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    number_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     place: Mapped[Place | None] = relationship()
     base: Mapped[OperatingBase | None] = relationship()
