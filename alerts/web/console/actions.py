@@ -250,7 +250,7 @@ def response_action(incident_id: int) -> Response:
 
 @bp.post("/<int:incident_id>/senders/<int:sender_id>/reveal")
 @login_required
-def reveal(incident_id: int, sender_id: int) -> Response | str:
+def reveal(incident_id: int, sender_id: int) -> Response | str | tuple[str, int]:
     """Decrypt one informant's number for an allowed role, with a typed reason (an event)."""
     ctx, user = web_context(), current_user()
     with ctx.factory() as db:
@@ -262,7 +262,7 @@ def reveal(incident_id: int, sender_id: int) -> Response | str:
     reason = _text("reason")
     try:
         with write_transaction(ctx.factory) as db:
-            number = senders.reveal_number(
+            outcome = senders.reveal_number(
                 db,
                 ctx.vault,
                 sender_id,
@@ -270,14 +270,21 @@ def reveal(incident_id: int, sender_id: int) -> Response | str:
                 actor_role=user.role,
                 reason=reason,
                 now=ctx.clock.now(),
+                limit=ctx.settings.reveal_limit,
+                incident_id=incident_id,
+                address=request.remote_addr,
             )
     except senders.RevealDenied:
         abort(403)
     except ValueError as refusal:
         flash(str(refusal), "error")
         return _back(incident_id)
+    if outcome.number is None:
+        # Refused over the limit: committed as an event, shown as a 429 page.
+        page = render_template("console/error.html", code=429, message=outcome.refusal, detail=None)
+        return page, 429
     return render_template(
-        "console/revealed.html", incident_id=incident_id, number=number, reason=reason
+        "console/revealed.html", incident_id=incident_id, number=outcome.number, reason=reason
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 
 from flask import (
@@ -34,6 +36,19 @@ def _throttle() -> LoginThrottle:
     return throttle
 
 
+def typed_name(username: str) -> str:
+    """How a failed login's username is logged: a keyed hash, never the text.
+
+    People type their password into the username box. A log line with the typed
+    text would keep it; an unkeyed hash could be checked against a dictionary. With
+    the app's secret key, the same name logs the same tag, so a flood on one
+    account still reads as one in the logs.
+    """
+    key = str(current_app.secret_key or "").encode()
+    digest = hmac.new(key, username.strip().lower().encode(), hashlib.sha256).hexdigest()
+    return f"user#{digest[:12]}"
+
+
 def _safe_next(target: str | None) -> str:
     # Only our own console paths: never an open redirect.
     if target and target.startswith("/console/") and not target.startswith("//"):
@@ -56,7 +71,7 @@ def login_post() -> Response | tuple[str, int]:
     # Counted before the password is checked, so parallel guesses cannot overtake the count.
     attempt = throttle.begin(address, username)
     if attempt is None:
-        log.warning("security: login throttled for %r from %s", username, address)
+        log.warning("security: login throttled for %s from %s", typed_name(username), address)
         page = render_template(
             "console/login.html",
             next="",
@@ -72,7 +87,7 @@ def login_post() -> Response | tuple[str, int]:
         raise
     if token is None:
         # The attempt keeps its places in the counters: they count this failure.
-        log.warning("security: failed login for %r from %s", username, address)
+        log.warning("security: failed login for %s from %s", typed_name(username), address)
         page = render_template("console/login.html", next="", error="Wrong username or password.")
         return page, 401
     throttle.release(attempt)

@@ -273,3 +273,20 @@ def test_a_tile_server_is_the_only_other_origin_images_may_come_from() -> None:
     policy = csp("https://{s}.tiles.mission.example/{z}/{x}/{y}.png")
     assert "img-src 'self' data: https://*.tiles.mission.example;" in policy
     assert "img-src 'self' data:;" in csp(None)
+
+
+def test_a_password_typed_as_the_username_is_never_logged(
+    system: LiveSystem, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    client = system.web_app.test_client()
+    token = csrf_from(client.get("/console/login").get_data(as_text=True))
+    typed = "Correct Horse Battery 42"
+    for username in (typed, typed.lower()):
+        form = {"username": username, "password": "x", "csrf_token": token}
+        assert client.post("/console/login", data=form).status_code == 401
+    failures = [r.getMessage() for r in caplog.records if "failed login" in r.getMessage()]
+    assert len(failures) == 2 and not any("horse" in r.getMessage().lower() for r in caplog.records)
+    # A keyed tag instead: the same name logs the same tag, so a flood still reads as one.
+    tags = {re.search(r"user#[0-9a-f]{12}", line).group(0) for line in failures}  # type: ignore[union-attr]
+    assert len(tags) == 1
