@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -146,6 +147,8 @@ def settings(database_url: str, redis_url: str) -> Settings:
         dispatch_file=ROOT / "config" / "dispatch.yaml",
         # A FakeClock never reaches a paced slot: pacing has tests of its own.
         sms_segments_per_s=0,
+        # Never the working tree's instance/spool.
+        spool_dir=Path(tempfile.mkdtemp(prefix="alerts-spool-")),
     )
 
 
@@ -176,6 +179,8 @@ def live_system(
         dispatch_file=ROOT / "config" / "dispatch.yaml",
         # A FakeClock never reaches a paced slot: pacing has tests of its own.
         sms_segments_per_s=0,
+        # Never the working tree's instance/spool.
+        spool_dir=Path(tempfile.mkdtemp(prefix="alerts-spool-")),
     )
     sandbox = create_sandbox_app(
         SandboxConfig(

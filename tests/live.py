@@ -28,7 +28,7 @@ from alerts.network.load import load_network
 from alerts.sandbox.app import SandboxApp
 from workers import context, scheduler
 from workers.health import probe_client
-from workers.queue import QUEUE_NAME
+from workers.queue import QUEUE_NAMES
 
 ALERT_NUMBER = "+243810009999"
 FOCAL_POINT_MAVIVI = "+243970000001"
@@ -53,6 +53,7 @@ def process_env(settings: Settings, **extra: str) -> dict[str, str]:
         "ALERTS_DISPATCH_FILE": str(settings.dispatch_file),
         "ALERTS_SMS_FROM": settings.sms_from,
         "ALERTS_SMS_SEGMENTS_PER_S": str(settings.sms_segments_per_s),
+        "ALERTS_SPOOL_DIR": str(settings.spool_dir),
         "TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
         "TWILIO_AUTH_TOKEN": settings.twilio_auth_token,
         "TWILIO_API_BASE": settings.twilio_api_base or "",
@@ -109,10 +110,11 @@ class LiveSystem:
         return result
 
     def run_workers(self) -> None:
-        """Drain the queue with a real RQ worker, in burst mode, in this process."""
+        """Drain the queues with a real RQ worker, in burst mode, in this process, highest
+        priority first, as `alerts worker` does."""
         context.install(context.WorkerSetup(self.settings, clock=self.clock))
-        queue = Queue(QUEUE_NAME, connection=self.redis)
-        SimpleWorker([queue], connection=self.redis).work(burst=True, with_scheduler=False)
+        queues = [Queue(name, connection=self.redis) for name in QUEUE_NAMES]
+        SimpleWorker(queues, connection=self.redis).work(burst=True, with_scheduler=False)
 
     def messages_to(self, number: str) -> list[str]:
         """Bodies of the SMS sent to `number`, newest first."""

@@ -7,6 +7,8 @@ relays outbox rows that no request managed to enqueue (Redis was down, a web
 worker died after commit). It reads the database, not Redis, so a killed
 worker or a lost queue delays none of it; several schedulers may run. Each
 tick it also beats, in the database, with what it saw of Redis and the workers.
+Beside the ticks, one thread seals the event log and another fetches back from
+Twilio any SMS the webhook never received (`pipeline.recovery`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import contextlib
 import logging
 import signal
 import threading
+from datetime import timedelta
 from types import FrameType
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -31,7 +34,8 @@ from alerts.core.ports import JobQueue
 from alerts.core.settings import Settings
 from alerts.dispatch import sweeper
 from alerts.messaging import outbox
-from alerts.pipeline import health, unprocessed
+from alerts.messaging.twilio_sms import TwilioInbox, build_twilio_client
+from alerts.pipeline import health, recovery, retention, unprocessed
 from alerts.timeline import live
 from alerts.timeline.live_redis import RedisPublisher
 from alerts.timeline.log_key import load_log_key
@@ -40,6 +44,9 @@ from workers.health import observe, probe_client
 from workers.queue import RqJobQueue
 
 log = logging.getLogger(__name__)
+
+PURGE_EVERY_S = 86_400.0
+PURGE_RETRY_S = 3_600.0
 
 HEARTBEAT_KEY = "alerts:scheduler:heartbeat"
 HEARTBEAT_TTL_S = 5
@@ -107,6 +114,14 @@ def run_scheduler(
         daemon=True,
     )
     sealing.start()
+    if settings.recover_every_s > 0:
+        threading.Thread(
+            target=recover_continually, args=(settings, services, stop), name="recoverer",
+            daemon=True,
+        ).start()  # fmt: skip
+    threading.Thread(
+        target=purge_daily, args=(settings, services, stop), name="retention", daemon=True
+    ).start()
     # Open consoles hear of the scheduler's events (deadlines fired) after each commit.
     live.publish_after_commit(factory, RedisPublisher(settings.redis_url))
     queue = RqJobQueue.from_url(settings.redis_url)
@@ -130,6 +145,39 @@ def run_scheduler(
             stop.set()
             sealing.join(timeout=5)
             return relayed
+
+
+def recover_continually(
+    settings: Settings, services: ServiceContext, stop: threading.Event
+) -> None:
+    """Fetch back SMS the webhook never received, until stopped: its own thread, as a
+    call to Twilio may take its whole timeout and deadlines must not wait for it."""
+    inbox = TwilioInbox(build_twilio_client(settings))
+    queue = RqJobQueue.from_url(settings.redis_url)
+    lookback = timedelta(seconds=settings.recover_lookback_s)
+    while not stop.is_set():
+        try:
+            recovery.recover_missed(
+                services, inbox, settings.sms_from, queue, first_lookback=lookback
+            )
+        except Exception:
+            log.exception("fetching back missed SMS failed; retrying")
+        stop.wait(settings.recover_every_s)
+
+
+def purge_daily(settings: Settings, services: ServiceContext, stop: threading.Event) -> None:
+    """Erase the numbers kept past ALERTS_NUMBER_RETENTION_DAYS, once a day; a purge
+    that finds nothing due writes nothing, so several schedulers may run it."""
+    while not stop.is_set():
+        try:
+            retention.purge_numbers(
+                services.factory, services.clock.now(), settings.number_retention
+            )
+        except Exception:
+            log.exception("retention purge failed; retrying in an hour")
+            stop.wait(PURGE_RETRY_S)
+            continue
+        stop.wait(PURGE_EVERY_S)
 
 
 def seal_continually(

@@ -6,6 +6,7 @@ queue), so services stay free of Twilio, Redis and RQ.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -38,14 +39,35 @@ class SmsSender(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ReceivedSms:
+    """An SMS the provider received for us, as its records show it."""
+
+    provider_sid: str
+    from_number: str
+    body: str
+    sent_at: datetime
+    num_segments: int | None = None
+
+
+class Inbox(Protocol):
+    def received(self, to: str, since: datetime) -> list[ReceivedSms]:
+        """Every SMS the provider received for `to` from `since` on, oldest first.
+
+        Raises SmsSendError when the provider cannot be asked.
+        """
+        ...
+
+
 class QueueUnavailable(Exception):
     """The job queue cannot be reached; the work stays in the outbox for later."""
 
 
 class JobQueue(Protocol):
-    def enqueue(self, job: str, ref_id: int, job_id: str) -> None:
+    def enqueue(self, job: str, ref_id: int, job_id: str, priority: str = "alerts") -> None:
         """Put job `job` (a `Job`'s value, as the outbox stores it) for record
-        `ref_id` on the queue.
+        `ref_id` on the queue of `priority` (a `Priority`'s value; an unknown one
+        waits with the alerts).
 
         Raises QueueUnavailable on an outage, ValueError for an unknown job.
         """

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from alerts.core.db.timeouts import DatabaseTimeouts
 from alerts.core.domain.health import HealthBounds
+from alerts.core.domain.rates import Rate, parse_rate
 
 
 class SettingsError(ValueError):
@@ -24,6 +25,9 @@ class SettingsError(ValueError):
 # Twilio's test-credential shape: "AC" plus 32 hex digits. Used only with the sandbox.
 SANDBOX_ACCOUNT_SID = "AC" + "0" * 32
 SANDBOX_AUTH_TOKEN = "sandbox-auth-token"
+
+# Enough for a shift's call-backs; a trawl through the informants stops at the eleventh.
+DEFAULT_REVEAL_LIMIT = Rate(10, timedelta(hours=1))
 
 SETTINGS_HELP: dict[str, str] = {
     "ALERTS_DATABASE_URL": "SQLAlchemy URL of the database (SQLite file or PostgreSQL).",
@@ -36,6 +40,10 @@ SETTINGS_HELP: dict[str, str] = {
     "ALERTS_SECRET_KEY": "Flask session signing key. Required by the web app.",
     "ALERTS_DATA_KEY": "Secret that encrypts informant numbers and keys their lookup hash. "
     "Losing it makes stored numbers unreadable.",
+    "ALERTS_DATA_KEY_PREVIOUS": "During a key rotation only: the data key(s) being replaced, "
+    "comma-separated. They still decrypt and find numbers until `alerts keys rotate` is done.",
+    "ALERTS_NUMBER_RETENTION_DAYS": "An unregistered sender silent this many days has their "
+    "number erased (not while in an open incident); the pseudonym stays.",
     "ALERTS_LOG_KEY": "Ed25519 key (base64 of its 32-byte seed) that signs the log's tree heads; "
     "`alerts keys generate --log` makes one. Needed by the scheduler.",
     "ALERTS_SMS_AUTO_REPLY": "Reply to informants with a reference (1) or stay silent (0).",
@@ -59,6 +67,8 @@ SETTINGS_HELP: dict[str, str] = {
     "ALERTS_SESSION_IDLE_MIN": "A console session with no request for this many minutes ends.",
     "ALERTS_LOGIN_LIMIT": "Failed console logins allowed per account and address, e.g. "
     "'5 per 15 minutes' (per address over all accounts: ten times that).",
+    "ALERTS_REVEAL_LIMIT": "Informant numbers one console user may reveal in a sliding window, "
+    "e.g. '10 per hour'; one more is refused, and the refusal is an event.",
     "ALERTS_PROXY_HOPS": "How many reverse proxies in front of the app to trust for the client's "
     "address and scheme (X-Forwarded-For, X-Forwarded-Proto); 0: none, the app faces clients.",
     "ALERTS_TILE_URL": "Unset: a plain map with the mission's places. A URL template such as "
@@ -110,6 +120,22 @@ def _int(value: str, name: str) -> int:
         return int(value)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number (got {value!r})") from None
+
+
+def _plain_numbers(env: Mapping[str, str]) -> dict[str, object]:
+    """The settings that are a number of seconds, or of segments, kept as a float."""
+    return {
+        field: _float(env[name], name)
+        for name, field in (
+            ("ALERTS_GEOCODER_TIMEOUT_S", "geocoder_timeout_s"),
+            ("ALERTS_GEOCODER_MIN_INTERVAL_S", "geocoder_min_interval_s"),
+            ("ALERTS_SMS_SEGMENTS_PER_S", "sms_segments_per_s"),
+            ("ALERTS_TWILIO_TIMEOUT_S", "twilio_timeout_s"),
+            ("ALERTS_RECOVER_EVERY_S", "recover_every_s"),
+            ("ALERTS_RECOVER_LOOKBACK_S", "recover_lookback_s"),
+        )
+        if env.get(name)
+    }
 
 
 def _db_timeouts(env: Mapping[str, str]) -> DatabaseTimeouts:
@@ -169,6 +195,8 @@ class Settings:
     sms_from: str = "+15005550006"
     secret_key: str | None = None
     data_key: str | None = None
+    data_key_previous: tuple[str, ...] = ()
+    number_retention: timedelta = timedelta(days=90)
     log_key: str | None = None
     sms_auto_reply: bool = True
     default_language: str = "fr"
@@ -188,9 +216,16 @@ class Settings:
     dispatch_file: Path = Path("config/dispatch.yaml")
     sms_segments_per_s: float = 1.0
     twilio_timeout_s: float = 10.0
+    # How often the scheduler fetches back SMS the webhook never received (0: never), and
+    # how far back its first pass looks.
+    recover_every_s: float = 60.0
+    # Where the webhook keeps SMS the database cannot take; local to each web host.
+    spool_dir: Path = Path("instance/spool")
+    recover_lookback_s: float = 86_400.0
     cookie_secure: bool = True
     session_idle: timedelta = timedelta(minutes=30)
     login_limit: str = "5 per 15 minutes"
+    reveal_limit: Rate = DEFAULT_REVEAL_LIMIT
     proxy_hops: int = 0
     tile_url: str | None = None
     tile_attribution: str = ""
@@ -216,6 +251,12 @@ class Settings:
         text("ALERTS_SECRET_KEY", "secret_key")
         text("ALERTS_DATA_KEY", "data_key")
         text("ALERTS_LOG_KEY", "log_key")
+        if env.get("ALERTS_DATA_KEY_PREVIOUS"):
+            previous = (key.strip() for key in env["ALERTS_DATA_KEY_PREVIOUS"].split(","))
+            values["data_key_previous"] = tuple(key for key in previous if key)
+        if env.get("ALERTS_NUMBER_RETENTION_DAYS"):
+            days = _int(env["ALERTS_NUMBER_RETENTION_DAYS"], "ALERTS_NUMBER_RETENTION_DAYS")
+            values["number_retention"] = timedelta(days=days)
         text("ALERTS_DEFAULT_LANGUAGE", "default_language")
         text("ALERTS_LOG_LEVEL", "log_level")
         text("ALERTS_GEOCODER_URL", "geocoder_url")
@@ -224,6 +265,11 @@ class Settings:
         text("ALERTS_TILE_ATTRIBUTION", "tile_attribution")
         if env.get("ALERTS_COOKIE_SECURE"):
             values["cookie_secure"] = _bool(env["ALERTS_COOKIE_SECURE"], "ALERTS_COOKIE_SECURE")
+        if env.get("ALERTS_REVEAL_LIMIT"):
+            try:
+                values["reveal_limit"] = parse_rate(env["ALERTS_REVEAL_LIMIT"])
+            except ValueError as error:
+                raise SettingsError(f"ALERTS_REVEAL_LIMIT: {error}") from None
         if env.get("ALERTS_PROXY_HOPS"):
             values["proxy_hops"] = _int(env["ALERTS_PROXY_HOPS"], "ALERTS_PROXY_HOPS")
         if env.get("ALERTS_SESSION_IDLE_MIN"):
@@ -235,6 +281,8 @@ class Settings:
             values["correlation_file"] = Path(env["ALERTS_CORRELATION_FILE"])
         if env.get("ALERTS_DISPATCH_FILE"):
             values["dispatch_file"] = Path(env["ALERTS_DISPATCH_FILE"])
+        if env.get("ALERTS_SPOOL_DIR"):
+            values["spool_dir"] = Path(env["ALERTS_SPOOL_DIR"].strip())
         for name, field in (
             ("ALERTS_ACK_TIMEOUT_S", "ack_timeout"),
             ("ALERTS_DEPART_TIMEOUT_S", "depart_timeout"),
@@ -246,14 +294,7 @@ class Settings:
             seconds = _int(env["ALERTS_DUPLICATE_WINDOW_S"], "ALERTS_DUPLICATE_WINDOW_S")
             values["duplicate_window"] = timedelta(seconds=seconds)
         text("ALERTS_GEOCODER_KIND", "geocoder_kind")
-        for name, field in (
-            ("ALERTS_GEOCODER_TIMEOUT_S", "geocoder_timeout_s"),
-            ("ALERTS_GEOCODER_MIN_INTERVAL_S", "geocoder_min_interval_s"),
-            ("ALERTS_SMS_SEGMENTS_PER_S", "sms_segments_per_s"),
-            ("ALERTS_TWILIO_TIMEOUT_S", "twilio_timeout_s"),
-        ):
-            if env.get(name):
-                values[field] = _float(env[name], name)
+        values |= _plain_numbers(env)
         if env.get("ALERTS_SMS_AUTO_REPLY"):
             values["sms_auto_reply"] = _bool(env["ALERTS_SMS_AUTO_REPLY"], "ALERTS_SMS_AUTO_REPLY")
         if env.get("ALERTS_SAME_SENDER_WINDOW_S"):
@@ -280,6 +321,10 @@ class Settings:
             )
         if self.proxy_hops < 0:
             raise SettingsError(f"ALERTS_PROXY_HOPS must be 0 or more (got {self.proxy_hops})")
+        if self.number_retention <= timedelta(0):
+            raise SettingsError("ALERTS_NUMBER_RETENTION_DAYS must be a positive number of days")
+        if self.data_key and self.data_key in self.data_key_previous:
+            raise SettingsError("ALERTS_DATA_KEY_PREVIOUS must not hold ALERTS_DATA_KEY itself")
         if self.session_idle <= timedelta(0):
             raise SettingsError("ALERTS_SESSION_IDLE_MIN must be a positive number of minutes")
         if self.tile_url is not None and not self.tile_url.startswith(("http://", "https://")):
@@ -297,6 +342,11 @@ class Settings:
                 raise SettingsError(f"{name} must be a positive number (got {value:g})")
         if self.sms_segments_per_s < 0:
             raise SettingsError("ALERTS_SMS_SEGMENTS_PER_S must be 0 (not paced) or more")
+        if self.recover_every_s < 0 or self.recover_lookback_s <= 0:
+            raise SettingsError(
+                "ALERTS_RECOVER_EVERY_S must be 0 (never) or more, and "
+                "ALERTS_RECOVER_LOOKBACK_S a positive number of seconds"
+            )
         if self.twilio_api_base is not None and not self.twilio_api_base.startswith(
             ("http://", "https://")
         ):

@@ -16,7 +16,8 @@ from alerts.core.domain import phones
 from alerts.core.domain.jobs import Job
 from alerts.core.domain.refs import new_ref
 from alerts.core.vault import PhoneVault
-from alerts.intake.domain.events import MessageReceived
+from alerts.intake.domain.events import MessageReceived, MessageRecovered
+from alerts.intake.domain.priority import message_priority
 from alerts.intake.models import InboundMessage
 from alerts.messaging.models import Outbox
 from alerts.messaging.outbox import OutboxItem, claimed_row
@@ -37,6 +38,12 @@ class InboundSms:
     body: str
     num_segments: int | None = None
     channel: str = "sms"
+    # Set for an SMS stored late (spooled while the database was down, or fetched back
+    # from the provider): when it was received, where it was kept, and the reference
+    # the informant was already told, if any.
+    received_at: datetime | None = None
+    recovered_from: str | None = None
+    ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,8 +81,8 @@ def receive(
     number = phones.normalise(sms.from_number)
     with write_transaction(factory) as session:
         sender = find_or_create_sender(session, vault, number, now)
-        for _ in range(REF_ATTEMPTS):
-            ref = new_ref()
+        for attempt in range(REF_ATTEMPTS):
+            ref = sms.ref if attempt == 0 and sms.ref else new_ref()
             message_id = _insert_message(session, sms, ref, sender.id, now)
             if message_id is not None:
                 return _queued(session, sms, message_id, ref, sender, now)
@@ -105,7 +112,7 @@ def _insert_message(
         "body_raw": body_raw,
         "num_segments": sms.num_segments,
         "channel": sms.channel,
-        "received_at": now,
+        "received_at": sms.received_at or now,
     }
     statement = _insert_message_statement(connection.dialect.name)
     message_id: int | None = connection.execute(statement, values).scalar()
@@ -124,13 +131,14 @@ def _queued(
     now: datetime,
 ) -> IntakeResult:
     """Add the message's outbox row (claimed for this request) and its event."""
-    row = claimed_row(Job.PROCESS_MESSAGE, message_id, now)
+    row = claimed_row(Job.PROCESS_MESSAGE, message_id, now, message_priority(sender.role))
     values = {
         "job": row.job,
         "ref_id": row.ref_id,
         "created_at": row.created_at,
         "claimed_until": row.claimed_until,
         "attempts": row.attempts,
+        "priority": row.priority,
     }
     outbox_id: int = session.connection().execute(_INSERT_OUTBOX, values).scalar_one()
     ledger.append(
@@ -145,13 +153,25 @@ def _queued(
         ),
         Subject("message", message_id),
     )
+    if sms.recovered_from is not None:
+        received_at = sms.received_at or now
+        ledger.append(
+            session,
+            now,
+            MessageRecovered(
+                source=sms.recovered_from,
+                received_at=received_at.isoformat(),
+                late_s=round((now - received_at).total_seconds()),
+            ),
+            Subject("message", message_id),
+        )
     return IntakeResult(
         message_id,
         ref,
         sender.language,
         sender.role,
         duplicate=False,
-        outbox=OutboxItem(outbox_id, row.job, message_id),
+        outbox=OutboxItem(outbox_id, row.job, message_id, row.priority),
     )
 
 

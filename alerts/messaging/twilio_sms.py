@@ -12,7 +12,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 from urllib3.util import Timeout
 
-from alerts.core.ports import SmsSendError
+from alerts.core.ports import ReceivedSms, SmsSendError
 from alerts.core.settings import Settings
 
 TWILIO_API_ORIGIN = "https://api.twilio.com"
@@ -102,3 +102,36 @@ class TwilioSmsSender:
             if message.body == body
             and (message.date_created is None or message.date_created >= since)
         ]
+
+
+class TwilioInbox:
+    """The SMS Twilio received for our numbers, from its Messages API."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def received(self, to: str, since: datetime) -> list[ReceivedSms]:
+        try:
+            listed = self._client.messages.list(to=to, date_sent_after=since, page_size=1000)
+        except TwilioRestException as error:
+            raise SmsSendError(
+                f"Twilio could not list messages: HTTP {error.status}, code {error.code}",
+                retryable=True,
+                code=error.code,
+            ) from None
+        except OSError as error:
+            raise SmsSendError(
+                f"Twilio unreachable: {type(error).__name__}", retryable=True
+            ) from None
+        found = [
+            ReceivedSms(
+                provider_sid=str(message.sid),
+                from_number=str(message.from_),
+                body=message.body or "",
+                sent_at=message.date_sent or message.date_created,
+                num_segments=int(message.num_segments) if message.num_segments else None,
+            )
+            for message in listed
+            if message.direction == "inbound" and (message.date_sent or message.date_created)
+        ]
+        return sorted(found, key=lambda sms: sms.sent_at)

@@ -13,10 +13,11 @@ from alerts.core.db.session import make_engine, session_factory
 from alerts.core.ports import JobQueue
 from alerts.core.settings import Settings
 from alerts.core.vault import PhoneVault
+from alerts.intake.spool import Spool
 from alerts.messaging.outbox import RelayedMarks
 from alerts.timeline import live
 from alerts.timeline.live_redis import RedisPublisher
-from alerts.web import console, errors, health, sms, voice
+from alerts.web import console, errors, health, sms, spooling, voice
 from alerts.web.context import WebContext
 from alerts.web.proxies import trust_proxies
 from workers.queue import RqJobQueue
@@ -41,15 +42,18 @@ def create_app(
     engine = make_engine(settings.database_url, settings.db_timeouts)
     clock = clock or DatabaseClock(engine)  # every host tells the database's time
     factory = session_factory(engine)
+    vault = PhoneVault(settings.require_data_key(), settings.data_key_previous)
     context = WebContext(
         settings=settings,
         factory=factory,
-        vault=PhoneVault(settings.require_data_key()),
+        vault=vault,
         clock=clock,
         queue=queue,
         relayed=RelayedMarks(factory),
         services=service_context(settings, clock=clock, engine=engine),
+        spool=Spool(settings.spool_dir, vault),
     )
+    app.before_request(spooling.start_draining)
     # Open consoles, in this worker and every other, hear of this app's commits.
     publisher = RedisPublisher(settings.redis_url)
     live.publish_after_commit(context.factory, publisher)

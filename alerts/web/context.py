@@ -10,6 +10,7 @@ from alerts.core.context import ServiceContext
 from alerts.core.ports import JobQueue
 from alerts.core.settings import Settings
 from alerts.core.vault import PhoneVault
+from alerts.intake.spool import Spool
 from alerts.messaging.outbox import RelayedMarks
 
 
@@ -24,6 +25,8 @@ class WebContext:
     relayed: RelayedMarks
     # What the console's actions hand to services (the recipe workers use too).
     services: ServiceContext
+    # Where an SMS goes when the database cannot take it (see `alerts.intake.spool`).
+    spool: Spool
 
 
 def web_context() -> WebContext:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, abort, request
+from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
 
 from alerts.core.db.session import write_transaction
@@ -13,6 +14,7 @@ from alerts.messaging import outbox
 from alerts.messaging import outgoing as messaging
 from alerts.messaging.domain import texts
 from alerts.messaging.domain.delivery import KNOWN_STATUSES
+from alerts.web import spooling
 from alerts.web.context import WebContext, web_context
 from alerts.web.twilio_signature import require_twilio_signature
 
@@ -53,7 +55,11 @@ def inbound() -> Response:
         body=_required("Body"),
         num_segments=request.form.get("NumSegments", type=int),
     )
-    result = intake.receive(ctx.factory, ctx.vault, sms, ctx.clock.now())
+    try:
+        result = intake.receive(ctx.factory, ctx.vault, sms, ctx.clock.now())
+    except SQLAlchemyError:
+        # Twilio would not retry a 5xx: keep it on disk, answer as if stored.
+        return _answer(ctx, spooling.keep(ctx, sms), language=None, role=None)
     if result.outbox is not None:
         hand_over_after_commit(ctx, result.outbox)
     log.info(
@@ -62,12 +68,16 @@ def inbound() -> Response:
         result.message_id,
         " (duplicate)" if result.duplicate else "",
     )
+    return _answer(ctx, result.ref, language=result.language, role=result.sender_role)
 
+
+def _answer(ctx: WebContext, ref: str, *, language: str | None, role: str | None) -> Response:
+    """The auto-reply with the reference. Units get their answer from the worker, once
+    their reply is understood; a spooled SMS's sender is not known yet (`role` None)."""
     response = MessagingResponse()
-    # Units get their answer from the worker, once their reply is understood.
-    if ctx.settings.sms_auto_reply and result.sender_role != "unit":
-        language = texts.language_or_default(result.language, ctx.settings.default_language)
-        response.message(texts.received_reply(language, result.ref))
+    if ctx.settings.sms_auto_reply and role != "unit":
+        language = texts.language_or_default(language, ctx.settings.default_language)
+        response.message(texts.received_reply(language, ref))
     return _twiml(response)
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from alerts.core.domain.rates import Rate
 from alerts.core.settings import SETTINGS_HELP, Settings, SettingsError
 
 
@@ -86,3 +87,28 @@ def test_health_bounds_are_read_and_checked() -> None:
     ):
         with pytest.raises(SettingsError, match=message):
             Settings.from_env(env)
+
+
+def test_rotation_keys_and_retention_are_read_and_checked() -> None:
+    settings = Settings.from_env(
+        {
+            "ALERTS_DATA_KEY": "n" * 32,
+            "ALERTS_DATA_KEY_PREVIOUS": " o1" + "x" * 20 + ", o2" + "y" * 20 + " ,",
+            "ALERTS_NUMBER_RETENTION_DAYS": "30",
+        }
+    )
+    assert settings.data_key_previous == ("o1" + "x" * 20, "o2" + "y" * 20)
+    assert settings.number_retention == timedelta(days=30)
+    assert Settings.from_env({}).number_retention == timedelta(days=90)
+    with pytest.raises(SettingsError, match="ALERTS_NUMBER_RETENTION_DAYS"):
+        Settings.from_env({"ALERTS_NUMBER_RETENTION_DAYS": "0"})
+    with pytest.raises(SettingsError, match="must not hold ALERTS_DATA_KEY"):
+        Settings.from_env({"ALERTS_DATA_KEY": "n" * 32, "ALERTS_DATA_KEY_PREVIOUS": "n" * 32})
+
+
+def test_the_reveal_limit_is_a_rate() -> None:
+    assert Settings().reveal_limit == Rate(10, timedelta(hours=1))
+    chosen = Settings.from_env({"ALERTS_REVEAL_LIMIT": "3 per 15 minutes"}).reveal_limit
+    assert chosen == Rate(3, timedelta(minutes=15))
+    with pytest.raises(SettingsError, match="ALERTS_REVEAL_LIMIT: expected a rate"):
+        Settings.from_env({"ALERTS_REVEAL_LIMIT": "3"})

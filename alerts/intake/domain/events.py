@@ -21,6 +21,17 @@ class MessageReceived(EventData):
 
 
 @dataclass(frozen=True)
+class MessageRecovered(EventData):
+    """Stored late: the webhook never received it, and it was found at `source`
+    (the provider's records). Its receive time is the provider's, `late_s` before."""
+
+    kind: ClassVar = EventKind.MESSAGE_RECOVERED
+    source: str
+    received_at: str
+    late_s: int
+
+
+@dataclass(frozen=True)
 class AlertRelayed(EventData):
     """A CLA typed in an alert heard by call or radio: when the source says it was
     reported, so the response time runs from then."""
