@@ -53,7 +53,7 @@ def create_app(
         services=service_context(settings, clock=clock, engine=engine),
         spool=Spool(settings.spool_dir, vault),
     )
-    app.before_request(spooling.start_draining)
+    spooling.install(app)
     # Open consoles, in this worker and every other, hear of this app's commits.
     publisher = RedisPublisher(settings.redis_url)
     live.publish_after_commit(context.factory, publisher)

@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 
-from flask import abort
+from flask import Flask, abort, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from alerts.intake.spool import SpoolError
@@ -33,41 +33,54 @@ def keep(ctx: WebContext, sms: InboundSms) -> str:
         log.critical("inbound %s could be stored nowhere: %s", sms.provider_sid, error)
         abort(503, description="the SMS cannot be stored now; the provider should try again")
     log.error("database unavailable: inbound %s kept in the spool as %s", sms.provider_sid, ref)
-    _Drainer.wake()
+    _drainer().wake()
     return ref
 
 
 def start_draining() -> None:
-    """Before each request: make sure this process drains its host's spool."""
-    _Drainer.ensure(web_context())
+    """Before each request: make sure this process drains this app's spool."""
+    _drainer().ensure(web_context())
 
 
-class _Drainer:
-    _lock = threading.Lock()
-    _pid: int | None = None
-    _wake = threading.Event()
+def install(app: Flask) -> None:
+    app.extensions[_DRAINER] = Drainer()
+    app.before_request(start_draining)
 
-    @classmethod
-    def ensure(cls, ctx: WebContext) -> None:
-        if cls._pid == os.getpid():
+
+def _drainer() -> Drainer:
+    drainer: Drainer = current_app.extensions[_DRAINER]
+    return drainer
+
+
+_DRAINER = "alerts_spool_drainer"
+
+
+class Drainer:
+    """One app's drainer: a thread per process, started after gunicorn forks."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._wake = threading.Event()
+
+    def ensure(self, ctx: WebContext) -> None:
+        if self._pid == os.getpid():
             return
-        with cls._lock:
-            if cls._pid == os.getpid():
+        with self._lock:
+            if self._pid == os.getpid():
                 return
-            cls._pid = os.getpid()
+            self._pid = os.getpid()
             threading.Thread(
-                target=cls._run, args=(ctx,), name="spool-drainer", daemon=True
+                target=self._run, args=(ctx,), name="spool-drainer", daemon=True
             ).start()
 
-    @classmethod
-    def wake(cls) -> None:
-        cls._wake.set()
+    def wake(self) -> None:
+        self._wake.set()
 
-    @classmethod
-    def _run(cls, ctx: WebContext) -> None:
+    def _run(self, ctx: WebContext) -> None:
         while True:
-            cls._wake.wait(DRAIN_EVERY_S)
-            cls._wake.clear()
+            self._wake.wait(DRAIN_EVERY_S)
+            self._wake.clear()
             try:
                 drain(ctx)
             except Exception:
