@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 
 from flask import Flask, abort, current_app
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,13 +34,13 @@ def keep(ctx: WebContext, sms: InboundSms) -> str:
         log.critical("inbound %s could be stored nowhere: %s", sms.provider_sid, error)
         abort(503, description="the SMS cannot be stored now; the provider should try again")
     log.error("database unavailable: inbound %s kept in the spool as %s", sms.provider_sid, ref)
-    _drainer().wake()
+    _drainer().start(ctx)
     return ref
 
 
 def start_draining() -> None:
-    """Before each request: make sure this process drains this app's spool."""
-    _drainer().ensure(web_context())
+    """Before a process's first request: drain what an earlier run left in the spool."""
+    _drainer().first_request(web_context())
 
 
 def install(app: Flask) -> None:
@@ -56,35 +57,43 @@ _DRAINER = "alerts_spool_drainer"
 
 
 class Drainer:
-    """One app's drainer: a thread per process, started after gunicorn forks."""
+    """One app's drainer in this process: a thread that runs only while its spool holds
+    something, so an idle app keeps no thread (nor, through it, its connections)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pid: int | None = None
-        self._wake = threading.Event()
+        self._checked_in: int | None = None  # the process that looked at start-up
+        self._thread: threading.Thread | None = None
 
-    def ensure(self, ctx: WebContext) -> None:
-        if self._pid == os.getpid():
+    def first_request(self, ctx: WebContext) -> None:
+        if self._checked_in == os.getpid():
             return
-        with self._lock:
-            if self._pid == os.getpid():
-                return
-            self._pid = os.getpid()
-            threading.Thread(
-                target=self._run, args=(ctx,), name="spool-drainer", daemon=True
-            ).start()
+        self._checked_in = os.getpid()
+        if ctx.spool.pending():
+            self.start(ctx)
 
-    def wake(self) -> None:
-        self._wake.set()
+    def start(self, ctx: WebContext) -> None:
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._thread = threading.Thread(
+                target=self._run, args=(ctx,), name="spool-drainer", daemon=True
+            )
+            self._thread.start()
 
     def _run(self, ctx: WebContext) -> None:
         while True:
-            self._wake.wait(DRAIN_EVERY_S)
-            self._wake.clear()
+            time.sleep(DRAIN_EVERY_S)
             try:
                 drain(ctx)
             except Exception:
                 log.exception("spool drainer failed; retrying")
+            with self._lock:
+                # Under the lock: a file spooled now either is seen here, or finds this
+                # thread gone and starts another.
+                if not ctx.spool.pending():
+                    self._thread = None
+                    return
 
 
 def drain(ctx: WebContext) -> int:
