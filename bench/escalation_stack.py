@@ -30,7 +30,7 @@ from twilio.rest import Client
 from alerts.console import operator
 from alerts.core.context import ServiceContext
 from alerts.core.db.session import write_transaction
-from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
+from alerts.core.settings import Settings
 from alerts.dispatch.models import Deadline
 from alerts.messaging.models import OutboundMessage
 from alerts.messaging.twilio_sms import build_twilio_client
@@ -195,16 +195,7 @@ def start_stack(
     """Sandbox, web app, `workers` RQ workers and the scheduler, in that order."""
     web_port, sandbox_port = free_port(), free_port()
     sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-    env = servers.server_env(
-        {
-            **settings,
-            "ALERTS_REDIS_URL": redis_url,
-            "TWILIO_API_BASE": sandbox_url,
-            "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,
-            "ALERTS_PUBLIC_URL": f"http://127.0.0.1:{web_port}",
-        }
-    )
+    env = servers.sandboxed_env(settings, redis_url, web_port, sandbox_url)
     print(f"starting the sandbox on port {sandbox_port}", file=sys.stderr)
     argv = [sys.executable, "-m", "alerts", "sandbox", "--port", str(sandbox_port)]
     processes.start(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from alerts.db import migrate
+from bench.harness.checks import LockSampler
 from workers.queue import QUEUE_NAMES
 
 
@@ -37,11 +37,12 @@ def private_database(base_url: str) -> Iterator[str]:
         print(f"dropped database {name}", file=sys.stderr)
 
 
-class WaitSampler:
+class WaitSampler(LockSampler):
     """Every 250 ms: how many of the system's database sessions wait on a lock (any
     kind: row locks hold units and incidents, advisory locks correlation cells), how
-    many run a statement, and how many jobs wait in RQ's queue."""
+    many run a statement, and how many jobs wait in RQ's queues."""
 
+    EVERY_S = 0.25
     QUERY = text(
         "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),"
         " count(*) FILTER (WHERE state = 'active')"
@@ -49,36 +50,10 @@ class WaitSampler:
     )
 
     def __init__(self, engine: Engine, application_name: str, redis_url: str) -> None:
-        self.engine, self.ours = engine, application_name
+        super().__init__(engine, application_name)
         self.redis = Redis.from_url(redis_url)
-        self.samples: list[tuple[int, int]] = []
         self.backlog: list[tuple[float, int]] = []  # (wall clock, jobs queued)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _run(self) -> None:
-        with self.engine.connect() as connection:
-            while not self._stop.wait(0.25):
-                waiting, active = connection.execute(self.QUERY, {"ours": self.ours}).one()
-                connection.rollback()  # pg_stat_activity is a snapshot per transaction
-                self.samples.append((int(waiting), int(active)))
-                queued = sum(int(self.redis.llen(f"rq:queue:{name}")) for name in QUEUE_NAMES)
-                self.backlog.append((time.time(), queued))
-
-    def __enter__(self) -> WaitSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join(5)
-
-    def summary(self) -> tuple[float, float, float]:
-        """Mean sessions waiting on a lock, mean running a statement, share of samples
-        with at least one waiting."""
-        n = len(self.samples) or 1
-        return (
-            sum(w for w, _ in self.samples) / n,
-            sum(a for _, a in self.samples) / n,
-            sum(1 for w, _ in self.samples if w) / n,
-        )
+    def sampled(self) -> None:
+        queued = sum(int(self.redis.llen(f"rq:queue:{name}")) for name in QUEUE_NAMES)
+        self.backlog.append((time.time(), queued))

@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, Settings
+from alerts.core.settings import Settings
 from alerts.messaging.twilio_sms import build_twilio_client
 from alerts.supervisor import free_port, http_answers
 from alerts.timeline.log_key import generate_log_key
@@ -57,16 +57,7 @@ def start(
     redis_url = servers.start_redis(processes, processes.log_dir)
     web_port, sandbox_port = free_port(), free_port()
     sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-    env = servers.server_env(
-        {
-            **settings,
-            "ALERTS_REDIS_URL": redis_url,
-            "TWILIO_API_BASE": sandbox_url,
-            "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,
-            "ALERTS_PUBLIC_URL": f"http://127.0.0.1:{web_port}",
-        }
-    )
+    env = servers.sandboxed_env(settings, redis_url, web_port, sandbox_url)
     print(f"starting the sandbox on port {sandbox_port}", file=sys.stderr)
     argv = [sys.executable, "-m", "bench.e2e.sandbox", "--port", str(sandbox_port)]
     processes.start(

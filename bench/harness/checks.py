@@ -38,6 +38,8 @@ class LockSampler:
         " FROM pg_stat_activity WHERE application_name = :ours"
     )
 
+    EVERY_S = 0.1
+
     def __init__(self, engine: Engine, application_name: str) -> None:
         self.engine, self.ours = engine, application_name
         self.samples: list[tuple[int, int]] = []  # (waiting on the lock, running a statement)
@@ -46,10 +48,14 @@ class LockSampler:
 
     def _run(self) -> None:
         with self.engine.connect() as connection:
-            while not self._stop.wait(0.1):
+            while not self._stop.wait(self.EVERY_S):
                 waiting, active = connection.execute(self.QUERY, {"ours": self.ours}).one()
                 connection.rollback()  # pg_stat_activity is a snapshot per transaction
                 self.samples.append((int(waiting), int(active)))
+                self.sampled()
+
+    def sampled(self) -> None:
+        """What a subclass samples beside the sessions, at the same moment."""
 
     def __enter__(self) -> LockSampler:
         self._thread.start()

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from alerts.core.settings import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
 from alerts.db import migrate
 from alerts.supervisor import free_port, http_answers, redis_answers
 
@@ -143,6 +144,22 @@ def server_env(settings: dict[str, str]) -> dict[str, str]:
     """This process's environment without the shell's app settings, plus `settings`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(FOREIGN_ENV_PREFIXES)}
     return {**env, "PYTHONUNBUFFERED": "1", **settings}
+
+
+def sandboxed_env(
+    settings: dict[str, str], redis_url: str, web_port: int, sandbox_url: str
+) -> dict[str, str]:
+    """`server_env` for a stack whose Twilio is the sandbox at `sandbox_url`."""
+    return server_env(
+        {
+            **settings,
+            "ALERTS_REDIS_URL": redis_url,
+            "TWILIO_API_BASE": sandbox_url,
+            "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,
+            "ALERTS_PUBLIC_URL": f"http://127.0.0.1:{web_port}",
+        }
+    )
 
 
 def gunicorn_flags(workers: int | None, threads: int | None) -> list[str]:
